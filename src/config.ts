@@ -1,0 +1,267 @@
+/**
+ * The environment contract (DESIGN.md §3), parsed once with zod into a frozen, typed
+ * config. Nobody else reads `process.env`: `main.ts` calls {@link loadConfig} and passes the
+ * result down.
+ *
+ * A bad or missing variable never becomes a stack trace: {@link loadConfig} throws a
+ * {@link ConfigError} whose message has one line per offending variable, naming it and
+ * saying what it should be. Optional features whose variables are absent are reported as
+ * disabled in {@link Config.features} instead of failing start-up.
+ */
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+/** Thrown by {@link loadConfig}; `problems` has one readable line per offending variable. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** An absent or blank variable counts as unset, so `FOO=` in a .env file means "default". */
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const opt = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+/** The default goes through the same schema as a given value, so both come out the same type. */
+const withDefault = <T extends z.ZodType>(schema: T, fallback: string) =>
+  z.preprocess((v) => blankToUndefined(v) ?? fallback, schema);
+
+const httpUrl = (what: string) =>
+  z
+    .string()
+    .refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), `must be an http(s) URL (${what})`)
+    .transform((s) => s.replace(/\/+$/, ''));
+
+const intIn = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number between ${min} and ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be a whole number between ${min} and ${max}`);
+
+/** Spotify refuses `localhost` redirect URIs: HTTPS, or plain HTTP only on a loopback IP literal. */
+const publicBaseUrl = z
+  .string()
+  .refine((s) => URL.canParse(s), 'must be a URL such as https://bot.example.com')
+  .transform((s) => new URL(s))
+  .refine(
+    (u) => u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackLiteral(u.hostname)),
+    'must be https://… (or http:// on a loopback IP such as 127.0.0.1; Spotify refuses "localhost")',
+  )
+  .refine((u) => u.hostname !== 'localhost', 'must not use "localhost": Spotify refuses it, use 127.0.0.1')
+  .refine((u) => u.search === '' && u.hash === '', 'must have no query string or fragment')
+  .transform((u) => u.href.replace(/\/+$/, ''));
+
+function isLoopbackLiteral(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  if (isIP(h) === 4) return h.startsWith('127.');
+  return isIP(h) === 6 && h === '::1';
+}
+
+const encryptionKey = z
+  .string()
+  .refine((s) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(s) && Buffer.from(s, 'base64').length === 32, {
+    message: 'must be base64 of 32 random bytes (generate one: openssl rand -base64 32)',
+  })
+  .transform((s) => Buffer.from(s, 'base64'));
+
+const userIdList = z
+  .string()
+  .refine((s) => s.split(',').every((p) => /^\s*\d{1,15}\s*$/.test(p)), 'must be a comma-separated list of numeric Telegram user ids')
+  .transform((s) => s.split(',').map((p) => Number(p.trim())));
+
+const envSchema = z.object({
+  BOT_TOKEN: z
+    .string({ error: 'is missing: the bot token from @BotFather, like 123456789:AA…' })
+    .regex(/^\d{5,}:[A-Za-z0-9_-]{30,}$/, 'must look like 123456789:AA… (the token from @BotFather)'),
+  TELEGRAM_API_ROOT: withDefault(httpUrl('the Bot API root'), 'https://api.telegram.org'),
+  BOT_MODE: withDefault(z.enum(['polling', 'webhook'], { error: 'must be "polling" or "webhook"' }), 'polling'),
+  WEBHOOK_SECRET: opt(
+    z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A-Z, a-z, 0-9, _ and -'),
+  ),
+  PUBLIC_BASE_URL: opt(publicBaseUrl),
+  HTTP_HOST: withDefault(z.string().min(1), '127.0.0.1'),
+  HTTP_PORT: withDefault(intIn(0, 65535), '8080'),
+  SPOTIFY_CLIENT_ID: opt(z.string().regex(/^[A-Za-z0-9]{16,64}$/, 'must be the Client ID from the Spotify dashboard')),
+  SPOTIFY_CLIENT_SECRET: opt(z.string().regex(/^[A-Za-z0-9]{16,64}$/, 'must be the Client secret from the Spotify dashboard')),
+  SPOTIFY_ACCOUNTS_URL: withDefault(httpUrl('the Spotify accounts service'), 'https://accounts.spotify.com'),
+  SPOTIFY_API_URL: withDefault(httpUrl('the Spotify Web API base'), 'https://api.spotify.com/v1'),
+  DATA_DIR: withDefault(z.string().min(1), './data'),
+  TOKEN_ENCRYPTION_KEY: z.preprocess(
+    blankToUndefined,
+    z.string({ error: 'is missing: base64 of 32 random bytes (generate one: openssl rand -base64 32)' }).pipe(encryptionKey),
+  ),
+  TOKEN_ENCRYPTION_KEYS_PREVIOUS: opt(
+    z
+      .string()
+      .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+      .pipe(z.array(encryptionKey)),
+  ),
+  ALLOWED_TELEGRAM_USER_IDS: opt(userIdList),
+  YTDLP_PATH: withDefault(z.string().min(1), 'yt-dlp'),
+  FFMPEG_PATH: withDefault(z.string().min(1), 'ffmpeg'),
+  YTDLP_COOKIES: opt(z.string().min(1)),
+  YTDLP_PROXY: opt(z.string().refine((s) => URL.canParse(s), 'must be a proxy URL such as socks5://127.0.0.1:1080')),
+  DEEZER_API_URL: withDefault(httpUrl('the Deezer API'), 'https://api.deezer.com'),
+  ITUNES_API_URL: withDefault(httpUrl('the iTunes lookup API'), 'https://itunes.apple.com'),
+  YANDEX_MUSIC_API_URL: withDefault(httpUrl('the Yandex Music API'), 'https://api.music.yandex.net'),
+  ODESLI_API_URL: opt(httpUrl('the Odesli API')),
+  ODESLI_API_KEY: opt(z.string().min(1)),
+  MAX_TRACK_SECONDS: withDefault(intIn(10, 24 * 3600), '1200'),
+  MAX_UPLOAD_MB: withDefault(intIn(1, 2000), '50'),
+  DOWNLOAD_CONCURRENCY: withDefault(intIn(1, 16), '2'),
+  LOG_LEVEL: withDefault(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }), 'info'),
+});
+
+/** A feature that can be off because the operator did not configure it. */
+export interface FeatureState {
+  readonly enabled: boolean;
+  /** Why it is off, naming the variables to set; undefined when enabled. */
+  readonly reason?: string;
+}
+
+/** The parsed, frozen configuration. */
+export interface Config {
+  readonly telegram: {
+    readonly token: string;
+    readonly apiRoot: string;
+    readonly mode: 'polling' | 'webhook';
+    readonly webhookSecret?: string;
+    readonly allowedUserIds?: readonly number[];
+  };
+  readonly http: { readonly host: string; readonly port: number; readonly publicBaseUrl?: string };
+  readonly spotify: {
+    readonly clientId?: string;
+    readonly clientSecret?: string;
+    readonly accountsUrl: string;
+    readonly apiUrl: string;
+    /** `PUBLIC_BASE_URL` + `/oauth/spotify/callback`, when a public base is set. */
+    readonly redirectUri?: string;
+  };
+  readonly storage: {
+    readonly dataDir: string;
+    readonly masterKey: Buffer;
+    readonly previousMasterKeys: readonly Buffer[];
+  };
+  readonly music: {
+    readonly ytdlpPath: string;
+    readonly ffmpegPath: string;
+    readonly ytdlpCookies?: string;
+    readonly ytdlpProxy?: string;
+    readonly deezerApiUrl: string;
+    readonly itunesApiUrl: string;
+    readonly yandexMusicApiUrl: string;
+    readonly odesli?: { readonly apiUrl: string; readonly apiKey?: string };
+    readonly maxTrackSeconds: number;
+    readonly maxUploadMb: number;
+    readonly downloadConcurrency: number;
+  };
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly features: {
+    /** Spotify metadata with the app's own token (needs the client id and secret). */
+    readonly spotify: FeatureState;
+    /** `/login` and everything per user (also needs `PUBLIC_BASE_URL` for the redirect URI). */
+    readonly spotifyLogin: FeatureState;
+    readonly odesli: FeatureState;
+  };
+}
+
+/** The path of the OAuth callback on the bot's own HTTP server. */
+export const CALLBACK_PATH = '/oauth/spotify/callback';
+
+/**
+ * Parses the environment. Throws {@link ConfigError} naming every offending variable.
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ * if (!config.features.spotifyLogin.enabled) log.warn(config.features.spotifyLogin.reason);
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    const seen = new Set<string>();
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? 'environment');
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const message = issue.message.startsWith('is missing') ? issue.message : issue.code === 'invalid_type' ? 'is missing' : issue.message;
+      problems.push(`${name} ${message}`);
+    }
+  }
+  // Cross-variable rules read the raw values so they are reported together with the rest.
+  const set = (name: string) => blankToUndefined(env[name]) !== undefined;
+  if (env.BOT_MODE?.trim() === 'webhook') {
+    if (!set('WEBHOOK_SECRET')) problems.push('WEBHOOK_SECRET is required when BOT_MODE=webhook (16–256 characters of A-Z, a-z, 0-9, _ and -)');
+    if (!set('PUBLIC_BASE_URL')) problems.push('PUBLIC_BASE_URL is required when BOT_MODE=webhook (the public HTTPS base Telegram posts to)');
+  }
+  if (set('SPOTIFY_CLIENT_ID') !== set('SPOTIFY_CLIENT_SECRET')) {
+    const missing = set('SPOTIFY_CLIENT_ID') ? 'SPOTIFY_CLIENT_SECRET' : 'SPOTIFY_CLIENT_ID';
+    problems.push(`${missing} is missing: set both SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET, or neither`);
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+
+  const spotifyOn = Boolean(e.SPOTIFY_CLIENT_ID && e.SPOTIFY_CLIENT_SECRET);
+  const spotify: FeatureState = spotifyOn
+    ? { enabled: true }
+    : { enabled: false, reason: 'Spotify features are off: set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET' };
+  const spotifyLogin: FeatureState = !spotifyOn
+    ? { enabled: false, reason: '/login is off: set SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET and PUBLIC_BASE_URL' }
+    : e.PUBLIC_BASE_URL
+      ? { enabled: true }
+      : { enabled: false, reason: '/login is off: set PUBLIC_BASE_URL (the tunnel’s HTTPS address) for the OAuth redirect URI' };
+
+  return deepFreeze<Config>({
+    telegram: {
+      token: e.BOT_TOKEN,
+      apiRoot: e.TELEGRAM_API_ROOT,
+      mode: e.BOT_MODE,
+      webhookSecret: e.WEBHOOK_SECRET,
+      allowedUserIds: e.ALLOWED_TELEGRAM_USER_IDS,
+    },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicBaseUrl: e.PUBLIC_BASE_URL },
+    spotify: {
+      clientId: e.SPOTIFY_CLIENT_ID,
+      clientSecret: e.SPOTIFY_CLIENT_SECRET,
+      accountsUrl: e.SPOTIFY_ACCOUNTS_URL,
+      apiUrl: e.SPOTIFY_API_URL,
+      redirectUri: e.PUBLIC_BASE_URL ? e.PUBLIC_BASE_URL + CALLBACK_PATH : undefined,
+    },
+    storage: {
+      dataDir: e.DATA_DIR,
+      masterKey: e.TOKEN_ENCRYPTION_KEY,
+      previousMasterKeys: e.TOKEN_ENCRYPTION_KEYS_PREVIOUS ?? [],
+    },
+    music: {
+      ytdlpPath: e.YTDLP_PATH,
+      ffmpegPath: e.FFMPEG_PATH,
+      ytdlpCookies: e.YTDLP_COOKIES,
+      ytdlpProxy: e.YTDLP_PROXY,
+      deezerApiUrl: e.DEEZER_API_URL,
+      itunesApiUrl: e.ITUNES_API_URL,
+      yandexMusicApiUrl: e.YANDEX_MUSIC_API_URL,
+      odesli: e.ODESLI_API_URL ? { apiUrl: e.ODESLI_API_URL, apiKey: e.ODESLI_API_KEY } : undefined,
+      maxTrackSeconds: e.MAX_TRACK_SECONDS,
+      maxUploadMb: e.MAX_UPLOAD_MB,
+      downloadConcurrency: e.DOWNLOAD_CONCURRENCY,
+    },
+    logLevel: e.LOG_LEVEL,
+    features: {
+      spotify,
+      spotifyLogin,
+      odesli: e.ODESLI_API_URL ? { enabled: true } : { enabled: false, reason: 'Odesli resolver is off (ODESLI_API_URL unset)' },
+    },
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,100 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const minimal = { BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', TOKEN_ENCRYPTION_KEY: KEY };
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    assert.instance(err, ConfigError);
+    return [...(err as ConfigError).problems];
+  }
+  assert.unreachable('config should have been refused');
+  return [];
+}
+
+const Config = suite('config');
+
+Config('the two required variables are enough; everything else has its documented default', () => {
+  const c = loadConfig(minimal);
+  assert.is(c.telegram.apiRoot, 'https://api.telegram.org');
+  assert.is(c.telegram.mode, 'polling');
+  assert.is(c.http.host, '127.0.0.1');
+  assert.is(c.http.port, 8080);
+  assert.is(c.storage.dataDir, './data');
+  assert.is(c.storage.masterKey.length, 32);
+  assert.is(c.spotify.accountsUrl, 'https://accounts.spotify.com');
+  assert.is(c.spotify.apiUrl, 'https://api.spotify.com/v1');
+  assert.is(c.music.maxTrackSeconds, 1200);
+  assert.is(c.music.maxUploadMb, 50);
+  assert.is(c.music.downloadConcurrency, 2);
+  assert.is(c.music.ytdlpPath, 'yt-dlp');
+  assert.is(c.logLevel, 'info');
+});
+
+Config('absent Spotify variables switch Spotify features off instead of failing', () => {
+  const c = loadConfig(minimal);
+  assert.is(c.features.spotify.enabled, false);
+  assert.match(c.features.spotify.reason ?? '', 'SPOTIFY_CLIENT_ID');
+  assert.is(c.features.spotifyLogin.enabled, false);
+  const withSpotify = loadConfig({ ...minimal, SPOTIFY_CLIENT_ID: 'a'.repeat(32), SPOTIFY_CLIENT_SECRET: 'b'.repeat(32) });
+  assert.is(withSpotify.features.spotify.enabled, true);
+  assert.is(withSpotify.features.spotifyLogin.enabled, false, 'login still needs PUBLIC_BASE_URL');
+  assert.match(withSpotify.features.spotifyLogin.reason ?? '', 'PUBLIC_BASE_URL');
+  const full = loadConfig({ ...minimal, SPOTIFY_CLIENT_ID: 'a'.repeat(32), SPOTIFY_CLIENT_SECRET: 'b'.repeat(32), PUBLIC_BASE_URL: 'https://bot.example.com/' });
+  assert.is(full.features.spotifyLogin.enabled, true);
+  assert.is(full.spotify.redirectUri, 'https://bot.example.com/oauth/spotify/callback');
+});
+
+Config('every offending variable is named, one line each', () => {
+  const problems = problemsOf({ HTTP_PORT: 'eighty', BOT_MODE: 'webhook', SPOTIFY_CLIENT_ID: 'a'.repeat(32) });
+  const named = (v: string) => problems.some((p) => p.startsWith(v + ' '));
+  for (const v of ['BOT_TOKEN', 'TOKEN_ENCRYPTION_KEY', 'HTTP_PORT', 'WEBHOOK_SECRET', 'PUBLIC_BASE_URL', 'SPOTIFY_CLIENT_SECRET']) {
+    assert.ok(named(v), `${v} should be named in:\n${problems.join('\n')}`);
+  }
+  assert.ok(problems.every((p) => !p.includes('\n')), 'each problem is a single line');
+});
+
+Config('a missing variable gives exactly one clear line naming it', () => {
+  const problems = problemsOf({ TOKEN_ENCRYPTION_KEY: KEY });
+  assert.equal(problems.length, 1);
+  assert.match(problems[0]!, /^BOT_TOKEN is missing/);
+});
+
+Config('a key that is not 32 bytes of base64 is refused with the command to make one', () => {
+  const [p] = problemsOf({ ...minimal, TOKEN_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') });
+  assert.match(p!, 'TOKEN_ENCRYPTION_KEY');
+  assert.match(p!, 'openssl rand -base64 32');
+});
+
+Config('PUBLIC_BASE_URL must be HTTPS or a loopback IP literal, never localhost', () => {
+  assert.ok(loadConfig({ ...minimal, PUBLIC_BASE_URL: 'http://127.0.0.1:8080' }).http.publicBaseUrl);
+  assert.ok(loadConfig({ ...minimal, PUBLIC_BASE_URL: 'http://[::1]:8080' }).http.publicBaseUrl);
+  for (const bad of ['http://localhost:8080', 'https://localhost', 'http://bot.example.com', 'ftp://x', 'https://x.example.com/?a=1', 'not a url']) {
+    const problems = problemsOf({ ...minimal, PUBLIC_BASE_URL: bad });
+    assert.ok(problems.some((p) => p.startsWith('PUBLIC_BASE_URL')), bad);
+  }
+});
+
+Config('the allowlist is parsed into numbers and junk in it is refused', () => {
+  assert.equal(loadConfig({ ...minimal, ALLOWED_TELEGRAM_USER_IDS: '1, 22,333' }).telegram.allowedUserIds, [1, 22, 333]);
+  assert.ok(problemsOf({ ...minimal, ALLOWED_TELEGRAM_USER_IDS: '1,@bob' })[0]!.startsWith('ALLOWED_TELEGRAM_USER_IDS'));
+});
+
+Config('blank values mean "use the default" and the result is frozen', () => {
+  const c = loadConfig({ ...minimal, HTTP_PORT: '', LOG_LEVEL: ' ' });
+  assert.is(c.http.port, 8080);
+  assert.is(c.logLevel, 'info');
+  assert.ok(Object.isFrozen(c) && Object.isFrozen(c.http) && Object.isFrozen(c.features.spotify));
+});
+
+Config('messages never echo the secret values that were given', () => {
+  const secret = 'S3cretS3cretS3cretS3cret!!';
+  const problems = problemsOf({ BOT_TOKEN: secret, TOKEN_ENCRYPTION_KEY: secret, SPOTIFY_CLIENT_SECRET: secret });
+  assert.not.ok(problems.join('\n').includes(secret));
+});
+
+Config.run();
