@@ -1,0 +1,160 @@
+/**
+ * The fake Web API under `/v1`: `GET /me`, `/me/player/currently-playing`,
+ * `/me/player/recently-played` and `/tracks/{id}`, with Bearer checks, scope checks, the
+ * "not registered" 403 for accounts off the user list, and scripted failures.
+ */
+import { apiErrorBody, episodeBody, trackBody, userBody } from './fakeSpotifyCatalog.ts';
+import { hang, reply, takeFailure, type Exchange, type FakeFailure, type FakePlay } from './fakeSpotifyState.ts';
+
+/** Spotify's current wording; clients must match it loosely because it changes. */
+export const NOT_REGISTERED_MESSAGE = 'Check settings on developer.spotify.com/dashboard, the user may not be registered.';
+/** The text/plain variant Spotify has also been seen to send. */
+export const NOT_REGISTERED_TEXT = 'User not registered in the Developer Dashboard';
+
+const SCOPE_OF: Partial<Record<string, string>> = {
+  'currently-playing': 'user-read-currently-playing',
+  'recently-played': 'user-read-recently-played',
+};
+
+/** Routes a `/v1/...` request (endpoint already classified by the server). */
+export function handleWebApi(x: Exchange): void {
+  const { state: s, entry } = x;
+  if (x.req.method !== 'GET') return reply(x, 405, apiErrorBody(405, 'Method not allowed'));
+  const token = /^Bearer (.+)$/.exec(x.req.headers.authorization ?? '')?.[1];
+  const grant = token === undefined ? undefined : s.accessTokens.get(token);
+  entry.user = grant?.user;
+
+  const failure = takeFailure(x, grant?.user);
+  if (failure) return webFailure(x, failure);
+
+  if (token === undefined) return reply(x, 401, apiErrorBody(401, 'No token provided'));
+  if (!grant || grant.revoked) return reply(x, 401, apiErrorBody(401, 'Invalid access token'));
+  if (grant.expiresAt <= s.now()) return reply(x, 401, apiErrorBody(401, 'The access token expired'));
+  if (grant.user === undefined && entry.endpoint !== 'track') {
+    return reply(x, 401, apiErrorBody(401, 'Invalid access token')); // app tokens have no user
+  }
+  const user = grant.user === undefined ? undefined : s.users.get(grant.user);
+  if (user && !user.registered) return reply(x, 403, apiErrorBody(403, NOT_REGISTERED_MESSAGE));
+  const needed = SCOPE_OF[entry.endpoint];
+  if (needed && !grant.scopes.includes(needed)) return reply(x, 403, apiErrorBody(403, 'Insufficient client scope'));
+
+  const api = `${s.baseUrl}/v1`;
+  switch (entry.endpoint) {
+    case 'me':
+      return reply(x, 200, userBody(user!, api));
+    case 'track': {
+      const id = x.url.pathname.slice('/v1/tracks/'.length);
+      if (!/^[0-9A-Za-z]{22}$/.test(id)) return reply(x, 400, apiErrorBody(400, 'Invalid base62 id'));
+      const track = s.tracks.get(id);
+      return track ? reply(x, 200, trackBody(track, api)) : reply(x, 404, apiErrorBody(404, 'Resource not found'));
+    }
+    case 'currently-playing':
+      return currentlyPlaying(x, user!.id, api);
+    case 'recently-played':
+      return recentlyPlayed(x, user!.id, api);
+    default:
+      return reply(x, 404, apiErrorBody(404, 'Service not found'));
+  }
+}
+
+function currentlyPlaying(x: Exchange, userId: string, api: string): void {
+  const p = x.state.players.get(userId) ?? { kind: 'nothing' };
+  if (p.kind === 'nothing') return reply(x, 204);
+  const types = (x.url.searchParams.get('additional_types') ?? '').split(',');
+  const base = {
+    timestamp: x.state.now(),
+    context: null as unknown,
+    progress_ms: 'progressMs' in p ? (p.progressMs ?? 0) : null,
+    is_playing: p.isPlaying ?? true,
+  };
+  switch (p.kind) {
+    case 'track': {
+      const track = x.state.tracks.get(p.trackId);
+      if (!track) throw new Error(`fake: unknown track ${p.trackId} in player state`);
+      const context = p.contextUri ? { type: 'playlist', uri: p.contextUri, href: `${api}/playlists/x`, external_urls: { spotify: 'https://open.spotify.com/playlist/x' } } : null;
+      return reply(x, 200, { ...base, context, item: trackBody(track, api), currently_playing_type: 'track' });
+    }
+    case 'episode': {
+      const episode = x.state.episodes.get(p.episodeId);
+      if (!episode) throw new Error(`fake: unknown episode ${p.episodeId} in player state`);
+      // Without additional_types=episode Spotify hides the episode behind item: null.
+      const item = types.includes('episode') ? episodeBody(episode, api) : null;
+      return reply(x, 200, { ...base, item, currently_playing_type: 'episode' });
+    }
+    case 'ad':
+      return reply(x, 200, { ...base, item: null, currently_playing_type: 'ad' });
+    case 'unknown':
+      return reply(x, 200, { ...base, progress_ms: null, item: null, currently_playing_type: 'unknown' });
+    case 'no-item':
+      return reply(x, 200, { ...base, progress_ms: null, item: null, currently_playing_type: 'track' });
+  }
+}
+
+function recentlyPlayed(x: Exchange, userId: string, api: string): void {
+  const q = x.url.searchParams;
+  const limit = Number(q.get('limit') ?? 20);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 50) return reply(x, 400, apiErrorBody(400, 'Invalid limit'));
+  const before = q.get('before');
+  const after = q.get('after');
+  if (before !== null && after !== null) return reply(x, 400, apiErrorBody(400, 'Only one of before and after'));
+  const all = [...(x.state.plays.get(userId) ?? [])].sort((a, b) => b.playedAt - a.playedAt); // newest first
+  let page: FakePlay[];
+  let more: boolean;
+  if (after !== null) {
+    // The plays right after the cursor (so paging forward leaves no gap), shown newest first.
+    const newer = all.filter((p) => p.playedAt > Number(after)).reverse();
+    page = newer.slice(0, limit).reverse();
+    more = newer.length > limit;
+  } else {
+    const older = before === null ? all : all.filter((p) => p.playedAt < Number(before));
+    page = older.slice(0, limit);
+    more = older.length > limit;
+  }
+  const newest = page[0];
+  const oldest = page[page.length - 1];
+  const self = `${api}/me/player/recently-played${x.url.search}`;
+  let next: string | null = null;
+  if (more && oldest && newest) {
+    next = after !== null
+      ? `${api}/me/player/recently-played?after=${newest.playedAt}&limit=${limit}`
+      : `${api}/me/player/recently-played?before=${oldest.playedAt}&limit=${limit}`;
+  }
+  const items = page.map((p) => {
+    const track = x.state.tracks.get(p.trackId);
+    if (!track) throw new Error(`fake: unknown track ${p.trackId} in recently played`);
+    const context = p.contextUri ? { type: 'playlist', uri: p.contextUri, href: `${api}/playlists/x`, external_urls: { spotify: 'https://open.spotify.com/playlist/x' } } : null;
+    return { track: trackBody(track, api), played_at: new Date(p.playedAt).toISOString(), context };
+  });
+  const cursors = newest && oldest ? { after: String(newest.playedAt), before: String(oldest.playedAt) } : null;
+  reply(x, 200, { items, next, cursors, limit, href: self });
+}
+
+function webFailure(x: Exchange, f: FakeFailure): void {
+  switch (f.kind) {
+    case 'hang':
+      return hang(x);
+    case 'server-error': {
+      const status = f.status ?? 500;
+      return reply(x, status, apiErrorBody(status, status === 503 ? 'Service unavailable' : 'Server error'));
+    }
+    case 'rate-limited':
+      return reply(
+        x,
+        429,
+        apiErrorBody(429, 'API rate limit exceeded', f.quotaExceeded ? 'QUOTA_EXCEEDED' : undefined),
+        { 'retry-after': String(f.retryAfterSec ?? 3) },
+      );
+    case 'not-registered':
+      return f.plainText ? reply(x, 403, NOT_REGISTERED_TEXT) : reply(x, 403, apiErrorBody(403, NOT_REGISTERED_MESSAGE));
+    case 'insufficient-scope':
+      return reply(x, 403, apiErrorBody(403, 'Insufficient client scope'));
+    case 'forbidden':
+      return reply(x, 403, apiErrorBody(403, f.message ?? 'Forbidden'));
+    case 'unauthorized':
+      return reply(x, 401, apiErrorBody(401, 'The access token expired'));
+    case 'malformed':
+      return reply(x, 200, { unexpected: true });
+    default:
+      return reply(x, 400, apiErrorBody(400, `fake: ${f.kind} does not apply to the Web API`));
+  }
+}
