@@ -1,0 +1,194 @@
+/**
+ * The events of a Telegram user's Spotify link (stream `link-<telegramUserId>`), version 1.
+ *
+ * Every event's `data` carries `at` (epoch ms, taken from the command's `now`) so the machine
+ * never reads a clock. Secret material appears only as {@link Sealed} strings produced by the
+ * token vault under the link's data key `keyId`; `state` and the completion id appear only as
+ * SHA-256 hashes (64 lowercase hex chars). Schemas are strict: an unknown field is an error, so
+ * nothing unsealed can slip into the log by accident.
+ *
+ * The event log stores `{ type, v, data }`; the machine sees `{ type, ...data }`
+ * (see {@link toLinkEvent} / {@link toStoredLinkEvent}).
+ *
+ * @module
+ */
+import { z } from 'zod';
+import { DomainError } from './domainError.ts';
+
+/** Epoch milliseconds (a safe, non-negative integer). */
+const EpochMs = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** Generated ids (attempt, data key, refresh): printable ASCII without spaces, ≤ 128 chars. */
+const Id = z.string().regex(/^[\x21-\x7e]{1,128}$/);
+/** A SHA-256 digest as 64 lowercase hex characters. */
+export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex chars');
+/** A Telegram user id. */
+const TelegramUserId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const Scopes = z.array(z.string().min(1).max(128)).max(64);
+
+/**
+ * Ciphertext from the token vault (opaque text, AES-256-GCM under the link's data key). The
+ * machine and projections only copy it; they never decrypt. Non-empty by construction.
+ */
+export const SealedSchema = z.string().min(1).brand<'Sealed'>();
+/** An opaque, non-empty sealed string (see {@link SealedSchema}). */
+export type Sealed = z.infer<typeof SealedSchema>;
+
+/**
+ * Marks vault output as {@link Sealed}.
+ * @throws `DomainError('INVALID_COMMAND')` when `text` is empty.
+ * @example const verifier = asSealed(vault.seal(keyId, rawVerifier));
+ */
+export function asSealed(text: string): Sealed {
+  const result = SealedSchema.safeParse(text);
+  if (!result.success) throw new DomainError('INVALID_COMMAND', { paths: ['(sealed)'] });
+  return result.data;
+}
+
+/** `LoginStarted@1`: emitted by `startLogin` (the bot's `/login`). */
+export const LoginStartedV1 = z.strictObject({
+  at: EpochMs,
+  attemptId: Id,
+  /** The data key of this attempt; it becomes the link's key when the grant is confirmed. */
+  keyId: Id,
+  stateHash: Sha256Hex,
+  verifier: SealedSchema,
+  expiresAt: EpochMs,
+  /** True when a link already exists (re-link): it stays usable until the new one is confirmed. */
+  relink: z.boolean(),
+});
+
+/** `LoginDenied@1`: emitted by `denyLogin` (the HTTP callback got `error=…` instead of a code). */
+export const LoginDeniedV1 = z.strictObject({
+  at: EpochMs,
+  attemptId: Id,
+  /** The OAuth `error` value; only a safe token such as `access_denied`. */
+  error: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
+});
+
+/** `GrantReceived@1`: emitted by `recordGrant` (the HTTP callback, after code exchange and `GET /me`). */
+export const GrantReceivedV1 = z.strictObject({
+  at: EpochMs,
+  attemptId: Id,
+  completionHash: Sha256Hex,
+  completionExpiresAt: EpochMs,
+  spotifyUserId: z.string().min(1).max(256),
+  /** Spotify's `display_name`, which Spotify may leave null. */
+  displayName: z.string().max(256).nullable(),
+  scopes: Scopes,
+  accessToken: SealedSchema,
+  refreshToken: SealedSchema,
+  accessExpiresAt: EpochMs,
+});
+
+/** `LinkConfirmed@1`: emitted by `confirmLink` (`/start <completion id>` from the same Telegram user). */
+export const LinkConfirmedV1 = z.strictObject({ at: EpochMs, attemptId: Id });
+
+/** `LinkRejected@1`: emitted by `confirmLink` from another Telegram user, or by `rejectLink`. */
+export const LinkRejectedV1 = z.strictObject({
+  at: EpochMs,
+  attemptId: Id,
+  reason: z.literal('foreignTelegramUser'),
+  byUserId: TelegramUserId,
+});
+
+/** `LoginExpired@1`: emitted by `expireLogin` (a sweeper), or by a callback/confirmation that came too late. */
+export const LoginExpiredV1 = z.strictObject({ at: EpochMs, attemptId: Id });
+
+/** `RefreshStarted@1`: emitted by `startRefresh` (`getAccessToken` before the access token runs out). */
+export const RefreshStartedV1 = z.strictObject({ at: EpochMs, refreshId: Id });
+
+/** `TokensRefreshed@1`: emitted by `completeRefresh` (the refresh effect got new tokens). */
+export const TokensRefreshedV1 = z.strictObject({
+  at: EpochMs,
+  refreshId: Id,
+  accessToken: SealedSchema,
+  /** Absent when Spotify kept the old refresh token (client-secret flow). */
+  refreshToken: SealedSchema.optional(),
+  accessExpiresAt: EpochMs,
+  scopes: Scopes.optional(),
+});
+
+/** Why a refresh ended without new tokens; `interrupted` marks a refresh lost to a crash. */
+export const RefreshFailureReason = z.enum(['unavailable', 'rateLimited', 'timeout', 'interrupted']);
+
+/** `RefreshFailed@1`: emitted by `failRefresh` (a temporary failure) or `startRefresh` with `recover`. */
+export const RefreshFailedV1 = z.strictObject({
+  at: EpochMs,
+  refreshId: Id,
+  reason: RefreshFailureReason,
+  retryAfterSec: z.number().int().nonnegative().optional(),
+});
+
+/** Why a link was revoked. */
+export const RevocationReason = z.enum(['invalidGrant', 'refreshTokenExpired']);
+
+/** `AccessRevoked@1`: emitted by `revokeAccess` (the refresh effect saw `invalid_grant`). */
+export const AccessRevokedV1 = z.strictObject({ at: EpochMs, reason: RevocationReason });
+
+/** `RelinkReminderSent@1`: emitted by `sendRelinkReminder` (a scheduler, around day 170). */
+export const RelinkReminderSentV1 = z.strictObject({ at: EpochMs });
+
+/** `Unlinked@1`: emitted by `unlink` (the bot's `/unlink`). */
+export const UnlinkedV1 = z.strictObject({ at: EpochMs, reason: z.literal('user') });
+
+/**
+ * Every link event type with its current version and the zod schema of its `data`, in the
+ * shape the event log's schema registry takes.
+ */
+export const linkEventSchemas = [
+  { type: 'LoginStarted', v: 1, schema: LoginStartedV1 },
+  { type: 'LoginDenied', v: 1, schema: LoginDeniedV1 },
+  { type: 'GrantReceived', v: 1, schema: GrantReceivedV1 },
+  { type: 'LinkConfirmed', v: 1, schema: LinkConfirmedV1 },
+  { type: 'LinkRejected', v: 1, schema: LinkRejectedV1 },
+  { type: 'LoginExpired', v: 1, schema: LoginExpiredV1 },
+  { type: 'RefreshStarted', v: 1, schema: RefreshStartedV1 },
+  { type: 'TokensRefreshed', v: 1, schema: TokensRefreshedV1 },
+  { type: 'RefreshFailed', v: 1, schema: RefreshFailedV1 },
+  { type: 'AccessRevoked', v: 1, schema: AccessRevokedV1 },
+  { type: 'RelinkReminderSent', v: 1, schema: RelinkReminderSentV1 },
+  { type: 'Unlinked', v: 1, schema: UnlinkedV1 },
+] as const;
+
+type Entry = (typeof linkEventSchemas)[number];
+/** The name of a link event type, e.g. `'LoginStarted'`. */
+export type LinkEventType = Entry['type'];
+/** The `data` of the link event `T` (version 1). */
+export type LinkEventData<T extends LinkEventType> = z.infer<Extract<Entry, { type: T }>['schema']>;
+/** A link event as the machine sees it: `{ type, ...data }`. */
+export type LinkEvent = { [T in LinkEventType]: { type: T } & LinkEventData<T> }[LinkEventType];
+/** The link event of type `T`. */
+export type LinkEventOf<T extends LinkEventType> = Extract<LinkEvent, { type: T }>;
+/** A link event as the event log stores it (without its meta). */
+export type StoredLinkEvent = { [T in LinkEventType]: { type: T; v: 1; data: LinkEventData<T> } }[LinkEventType];
+
+/** Every link event type, in registry order. */
+export const LINK_EVENT_TYPES: readonly LinkEventType[] = linkEventSchemas.map((e) => e.type);
+
+/** The registry entry of `type`, or `undefined` for a type that is not a link event. */
+export function linkEventSchema(type: string): Entry | undefined {
+  return linkEventSchemas.find((e) => e.type === type);
+}
+
+/**
+ * Validates a stored `{ type, v, data }` and flattens it into the machine's `{ type, ...data }`.
+ * Upcast older versions first (the event log's registry does).
+ * @throws `DomainError('INVALID_EVENT')` for an unknown type or version, or data that fails
+ *   its schema (the error names field paths, never values).
+ */
+export function toLinkEvent(stored: { type: string; v: number; data: unknown }): LinkEvent {
+  const entry = linkEventSchema(stored.type);
+  const eventType = `${stored.type}@${stored.v}`;
+  if (!entry || entry.v !== stored.v) throw new DomainError('INVALID_EVENT', { eventType });
+  const result = entry.schema.safeParse(stored.data);
+  if (!result.success) {
+    throw new DomainError('INVALID_EVENT', { eventType, paths: result.error.issues.map((i) => i.path.join('.') || '(root)') });
+  }
+  return { type: entry.type, ...result.data } as LinkEvent;
+}
+
+/** Splits a machine event into the `{ type, v, data }` the event log appends. */
+export function toStoredLinkEvent(event: LinkEvent): StoredLinkEvent {
+  const { type, ...data } = event;
+  return { type, v: 1, data } as StoredLinkEvent;
+}
