@@ -1,0 +1,182 @@
+import { yt, ytm, type MatchCase } from './caseKit.ts';
+
+/** Russian, Japanese and Korean titles: scripts, transliteration, lookalikes, local version words. */
+export const NON_LATIN_CASES: readonly MatchCase[] = [
+  {
+    name: 'Кино – Группа крови: topic audio; a transliterated re-upload is also right; a guitar cover is not',
+    original: { title: 'Группа крови', artists: ['Кино'], album: 'Группа крови', durationSec: 285 },
+    candidates: [
+      ytm('topic', 'Группа крови', 'Кино - Topic', 286, { artists: ['Кино'] }),
+      yt('cover', 'Группа крови - кавер на гитаре', 'Гитара с нуля', 280, { views: 2_000_000 }),
+      yt('translit', 'Kino - Gruppa krovi (Группа крови) 1988', 'RetroMusic', 285, { views: 8_000_000 }),
+      yt('live', 'Кино - Группа крови (концерт в Лужниках 1990)', 'Виктор Цой', 290, { views: 4_000_000 }),
+    ],
+    good: ['topic', 'translit'],
+    bad: ['cover', 'live'],
+  },
+  {
+    name: 'MiyaGi & Эндшпиль – I Got Love: Cyrillic artist with a featured artist, remix and slowed lose',
+    original: { title: 'I Got Love (feat. Рем Дигга)', artists: ['MiyaGi & Эндшпиль', 'Рем Дигга'], durationSec: 275 },
+    candidates: [
+      yt('video', 'MiyaGi & Эндшпиль ft. Рем Дигга - I Got Love (Official Video)', 'Hajime Records', 283, { views: 400_000_000 }),
+      ytm('topic', 'I Got Love', 'MiyaGi & Эндшпиль - Topic', 276, { artists: ['MiyaGi & Эндшпиль', 'Рем Дигга'] }),
+      yt('remix', 'MiyaGi & Эндшпиль - I Got Love (Remix)', 'Remix Bass', 270, { views: 3_000_000 }),
+      yt('slowed', 'MiyaGi & Эндшпиль - I Got Love (slowed)', 'slowed ru', 289, { views: 1_000_000 }),
+    ],
+    good: ['video', 'topic'],
+    bad: ['remix', 'slowed'],
+  },
+  {
+    name: 'Земфира – Хочешь?: a Latin re-upload is right, the karaoke and the cover are not',
+    original: { title: 'Хочешь?', artists: ['Земфира'], durationSec: 211 },
+    candidates: [
+      yt('karaoke', 'Земфира - Хочешь? | караоке', 'Караоке хиты', 210, { views: 500_000 }),
+      yt('translit', 'Zemfira - Hochesh', 'music archive', 212, { views: 3_000_000 }),
+      yt('cover', 'Хочешь? (кавер) Земфира', 'Алина поёт', 205, { views: 200_000 }),
+      ytm('topic', 'Хочешь?', 'Земфира - Topic', 211, { artists: ['Земфира'] }),
+    ],
+    good: ['translit', 'topic'],
+    bad: ['karaoke', 'cover'],
+  },
+  {
+    name: 'Скриптонит – Положение without a known duration: sped up and slowed lose',
+    original: { title: 'Положение', artists: ['Скриптонит'] },
+    candidates: [
+      yt('slowed', 'Скриптонит - Положение (slowed + reverb)', 'slowed ru', 230, { views: 10_000_000 }),
+      yt('speed', 'Скриптонит - Положение (speed up)', 'speed up ru', 150, { views: 5_000_000 }),
+      ytm('topic', 'Положение', 'Скриптонит - Topic', 190, { artists: ['Скриптонит'] }),
+      yt('lyrics', 'Положение - Скриптонит (Текст песни)', 'Тексты песен', 191, { views: 2_000_000 }),
+    ],
+    good: ['topic', 'lyrics'],
+    bad: ['slowed', 'speed'],
+  },
+  {
+    name: 'DEAD BLONDE – Мальчик на девятке: lookalike letters in the uploader\'s title still match',
+    original: { title: 'Мальчик на девятке', artists: ['DEAD BLONDE'], durationSec: 150 },
+    candidates: [
+      yt('remix', 'DEAD BLONDE - Мальчик на девятке (Remix)', 'phonk ru', 142, { views: 2_000_000 }),
+      yt('spoof', 'DЕАD BLОNDЕ - Мальчик на девятке', 'хиты 2024', 150, { views: 6_000_000 }),
+      yt('slowed', 'Мальчик на девятке (slowed)', 'slowed ru', 162, { views: 1_000_000 }),
+    ],
+    good: ['spoof'],
+    bad: ['remix', 'slowed'],
+  },
+  {
+    name: 'Ленинград – Экспонат: a Russian "live" word (концерт) marks the concert cut',
+    original: { title: 'Экспонат', artists: ['Ленинград'], durationSec: 215 },
+    candidates: [
+      yt('concert', 'Ленинград — Экспонат (концерт в Лужниках)', 'Ленинград', 222, { views: 4_000_000 }),
+      yt('video', 'Ленинград — Экспонат', 'Ленинград', 214, { views: 200_000_000 }),
+      yt('minus', 'Ленинград - Экспонат (минус)', 'Минусовки', 215, { views: 300_000 }),
+    ],
+    good: ['video'],
+    bad: ['concert', 'minus'],
+  },
+  {
+    name: 'YOASOBI – 夜に駆ける: the utattemita cover and the English version lose',
+    original: { title: '夜に駆ける', artists: ['YOASOBI'], durationSec: 261 },
+    candidates: [
+      yt('mv', 'YOASOBI「夜に駆ける」 Official Music Video', 'Ayase / YOASOBI', 262, { views: 250_000_000 }),
+      yt('cover', '夜に駆ける / YOASOBI 歌ってみた', 'some singer', 262, { views: 1_000_000 }),
+      ytm('english', 'Into The Night (English ver.)', 'YOASOBI - Topic', 261, { artists: ['YOASOBI'] }),
+      ytm('topic', '夜に駆ける', 'YOASOBI - Topic', 259, { artists: ['YOASOBI'] }),
+    ],
+    good: ['mv', 'topic'],
+    bad: ['cover'],
+  },
+  {
+    name: 'Kenshi Yonezu – Lemon: the romanised topic channel is right, covers are not',
+    original: { title: 'Lemon', artists: ['Kenshi Yonezu'], durationSec: 256 },
+    candidates: [
+      yt('mv', '米津玄師 MV「Lemon」', '米津玄師', 276, { views: 900_000_000 }),
+      ytm('topic', 'Lemon', 'Kenshi Yonezu - Topic', 256, { artists: ['Kenshi Yonezu'] }),
+      yt('cover', 'Lemon - Kenshi Yonezu (cover by Uru)', 'Uru', 255, { views: 10_000_000 }),
+      yt('utattemita', '【歌ってみた】Lemon / 米津玄師', 'まふまふ', 257, { views: 5_000_000 }),
+    ],
+    good: ['topic'],
+    bad: ['cover', 'utattemita'],
+  },
+  {
+    name: 'Official髭男dism – Pretender: the piano version loses, "Official" in the band name is kept',
+    original: { title: 'Pretender', artists: ['Official髭男dism'], durationSec: 326 },
+    candidates: [
+      yt('piano', 'Pretender (Piano Ver.) / Official髭男dism', 'Piano Cafe', 320, { views: 2_000_000 }),
+      yt('mv', 'Official髭男dism - Pretender［Official Video］', 'Official髭男dism', 327, { views: 400_000_000 }),
+      ytm('topic', 'Pretender', 'Official HIGE DANdism - Topic', 326, { artists: ['Official髭男dism'] }),
+    ],
+    good: ['mv', 'topic'],
+    bad: ['piano'],
+  },
+  {
+    name: 'LiSA – 紅蓮華: the live take and the karaoke lose',
+    original: { title: '紅蓮華', artists: ['LiSA'], durationSec: 238 },
+    candidates: [
+      yt('live', 'LiSA 紅蓮華 -LIVE- (LiVE is Smile Always)', 'LiSA Official', 245, { views: 20_000_000 }),
+      yt('karaoke', '【カラオケ】紅蓮華 / LiSA', 'カラオケ歌っちゃ王', 238, { views: 3_000_000 }),
+      yt('mv', 'LiSA 『紅蓮華』 -MUSiC CLiP-', 'LiSA Official YouTube', 239, { views: 170_000_000 }),
+      ytm('topic', '紅蓮華', 'LiSA - Topic', 238, { artists: ['LiSA'] }),
+    ],
+    good: ['mv', 'topic'],
+    bad: ['live', 'karaoke'],
+  },
+  {
+    name: 'BTS – 봄날: the Korean title against English-bracketed uploads, fancam and dance practice lose',
+    original: { title: '봄날', artists: ['BTS'], durationSec: 274 },
+    candidates: [
+      yt('mv', 'BTS (방탄소년단) \'봄날 (Spring Day)\' Official MV', 'HYBE LABELS', 345, { views: 600_000_000 }),
+      ytm('topic', '봄날 (Spring Day)', 'BTS - Topic', 274, { artists: ['BTS'] }),
+      yt('dance', 'BTS \'봄날\' Dance Practice', 'BANGTANTV', 275, { views: 30_000_000 }),
+      yt('fancam', '[MPD직캠] 방탄소년단 직캠 4K \'봄날\' (BTS FanCam)', 'Mnet K-POP', 280, { views: 10_000_000 }),
+    ],
+    good: ['topic'],
+    bad: ['dance', 'fancam'],
+  },
+  {
+    name: 'IU – 밤편지: 1theK MV names the artist in the title, piano cover and karaoke lose',
+    original: { title: '밤편지', artists: ['IU'], durationSec: 254 },
+    candidates: [
+      yt('piano', 'IU 밤편지 피아노 커버', 'Piano Cover KR', 250, { views: 1_000_000 }),
+      yt('mv', '[MV] IU(아이유) _ Through the Night(밤편지)', '1theK (원더케이)', 259, { views: 300_000_000 }),
+      yt('karaoke', '[노래방] 아이유 - 밤편지', 'TJ KARAOKE', 255, { views: 2_000_000 }),
+      ytm('topic', '밤편지', 'IU - Topic', 254, { artists: ['IU'] }),
+    ],
+    good: ['mv', 'topic'],
+    bad: ['piano', 'karaoke'],
+  },
+  {
+    name: 'NewJeans – Hype Boy: performance version, dance practice and sped up lose',
+    original: { title: 'Hype Boy', artists: ['NewJeans'], durationSec: 179 },
+    candidates: [
+      yt('perf', 'NewJeans (뉴진스) \'Hype Boy\' Official MV (Performance ver.1)', 'HYBE LABELS', 187, { views: 90_000_000 }),
+      ytm('topic', 'Hype Boy', 'NewJeans - Topic', 179, { artists: ['NewJeans'] }),
+      yt('lyrics', 'NewJeans \'Hype Boy\' Lyrics (뉴진스 Hype Boy 가사) (Color Coded Lyrics)', 'Color Coded', 180, { views: 10_000_000 }),
+      yt('dance', '[안무] NewJeans - Hype Boy (Dance Practice)', 'NewJeans', 180, { views: 20_000_000 }),
+      yt('sped', 'Hype Boy (sped up)', 'sped', 150, { views: 2_000_000 }),
+    ],
+    good: ['topic', 'lyrics'],
+    bad: ['perf', 'dance'],
+  },
+  {
+    name: 'BLACKPINK – How You Like That: instrumental and dance performance lose',
+    original: { title: 'How You Like That', artists: ['BLACKPINK'], durationSec: 181 },
+    candidates: [
+      yt('mv', 'BLACKPINK - \'How You Like That\' M/V', 'BLACKPINK', 184, { views: 1_400_000_000 }),
+      yt('inst', 'BLACKPINK - How You Like That (Instrumental)', 'K-Inst', 181, { views: 2_000_000 }),
+      yt('dance', 'BLACKPINK - \'How You Like That\' DANCE PERFORMANCE VIDEO', 'BLACKPINK', 181, { views: 1_000_000_000 }),
+      ytm('topic', 'How You Like That', 'BLACKPINK - Topic', 181, { artists: ['BLACKPINK'] }),
+    ],
+    good: ['mv', 'topic'],
+    bad: ['inst', 'dance'],
+  },
+  {
+    name: 'Zivert – Life: a Russian artist with a Latin title; the remix loses',
+    original: { title: 'Life', artists: ['Zivert'], durationSec: 186 },
+    candidates: [
+      yt('remix', 'Zivert - Life (Remix)', 'Remix Bass', 180, { views: 20_000_000 }),
+      yt('video', 'Zivert - Life | Премьера клипа 2019', 'Zivert', 190, { views: 100_000_000 }),
+      yt('live', 'Zivert - Life (LIVE @ Авторадио)', 'Авторадио', 189, { views: 5_000_000 }),
+    ],
+    good: ['video'],
+    bad: ['remix', 'live'],
+  },
+];
