@@ -1,0 +1,138 @@
+/**
+ * `GET /oauth/spotify/callback`: where Spotify sends the browser after the consent screen.
+ *
+ * Order: the server has already decoded the query strictly (broken escapes → 400); this route
+ * validates it with {@link parseCallbackQuery} (→ 400 without calling the flow), then calls
+ * the {@link CallbackFlow} once and maps its outcome to a page:
+ *
+ * | outcome        | status | page |
+ * | ---            | ---    | ---  |
+ * | completed      | 303    | `Location: https://t.me/<bot>?start=<id>`, page with a "Return to Telegram" button |
+ * | denied         | 200    | login cancelled, you can close this tab |
+ * | unknownState   | 400    | unknown login link, send /login |
+ * | used           | 409    | link already used (409 Conflict: the state exists but its login is over) |
+ * | expired        | 410    | link expired (410 Gone) |
+ * | spotifyFailed  | 502    | Spotify did not answer / refused |
+ * | flow throws    | 500    | generic page; `{ err }` logged |
+ *
+ * Pages are in the language of `Accept-Language` and echo nothing from the request.
+ */
+import type { Logger } from 'pino';
+import type { Locale } from '../i18n/locale.ts';
+import { t } from '../i18n/translate.ts';
+import type { CallbackFlow, CallbackOutcome } from './callbackPort.ts';
+import { parseCallbackQuery } from './callbackQuery.ts';
+import { HTML, htmlResponse, statusPage } from './responses.ts';
+import { renderPage } from './htmlPage.ts';
+import type { Route, RouteResponse } from './route.ts';
+import { RouteConfigError } from './router.ts';
+
+/** The path registered as redirect URI (`PUBLIC_BASE_URL` + this). */
+export const CALLBACK_PATH = '/oauth/spotify/callback';
+
+/** Options of {@link createCallbackRoute}. */
+export interface CallbackRouteOptions {
+  readonly flow: CallbackFlow;
+  /** The bot's username, with or without `@` (e.g. `MusicLinkBot`). */
+  readonly botUsername: string;
+  /** For flow failures, logged as `{ err }`; the request line itself comes from the server. */
+  readonly logger: Logger;
+}
+
+/** Telegram bot usernames: 5–32 chars, letter first. */
+const BOT_USERNAME = /^[A-Za-z][A-Za-z0-9_]{4,31}$/;
+/** Telegram's `start` parameter: 1–64 chars of `A-Za-z0-9_-`. */
+const COMPLETION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+type PageKind = 'denied' | 'unknown-state' | 'used' | 'expired' | 'spotify-failed' | 'spotify-failed-retryable' | 'bad-request';
+
+/** Status and locale keys of each fixed page. */
+const PAGES: Readonly<Record<PageKind, { status: number; heading: string; text: string }>> = {
+  denied: { status: 200, heading: 'callback-denied-heading', text: 'callback-denied-text' },
+  'unknown-state': { status: 400, heading: 'callback-unknown-state-heading', text: 'callback-unknown-state-text' },
+  used: { status: 409, heading: 'callback-used-heading', text: 'callback-used-text' },
+  expired: { status: 410, heading: 'callback-expired-heading', text: 'callback-expired-text' },
+  'spotify-failed': { status: 502, heading: 'callback-spotify-failed-heading', text: 'callback-spotify-failed-text' },
+  'spotify-failed-retryable': {
+    status: 502,
+    heading: 'callback-spotify-failed-heading',
+    text: 'callback-spotify-failed-retryable-text',
+  },
+  'bad-request': { status: 400, heading: 'callback-bad-request-heading', text: 'callback-bad-request-text' },
+};
+
+/** Builds the callback route. Throws {@link RouteConfigError} for an impossible bot username. */
+export function createCallbackRoute(options: CallbackRouteOptions): Route {
+  const bot = options.botUsername.replace(/^@/, '');
+  if (!BOT_USERNAME.test(bot)) throw new RouteConfigError('botUsername must be a Telegram bot username such as "MusicLinkBot".');
+  const { flow, logger } = options;
+  const cache = new Map<string, string>();
+
+  function page(kind: PageKind, locale: Locale, logFields: Record<string, string | boolean>): RouteResponse {
+    const spec = PAGES[kind];
+    const cacheKey = `${kind}:${locale}`;
+    let body = cache.get(cacheKey);
+    if (body === undefined) {
+      body = renderPage({ locale, heading: t(locale, spec.heading), text: t(locale, spec.text) });
+      cache.set(cacheKey, body);
+    }
+    return { status: spec.status, contentType: HTML, body, logFields };
+  }
+
+  function completed(completionId: string, locale: Locale): RouteResponse {
+    const href = `https://t.me/${bot}?start=${completionId}`;
+    return {
+      ...htmlResponse(
+        303,
+        {
+          locale,
+          heading: t(locale, 'callback-completed-heading'),
+          text: t(locale, 'callback-completed-text', { botUsername: bot }),
+          action: { href, label: t(locale, 'callback-return-button') },
+        },
+        { location: href, 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' },
+      ),
+      logFields: { outcome: 'completed' },
+    };
+  }
+
+  function respond(outcome: CallbackOutcome, locale: Locale): RouteResponse {
+    switch (outcome.kind) {
+      case 'completed':
+        if (COMPLETION_ID.test(outcome.completionId)) return completed(outcome.completionId, locale);
+        // A broken id would put garbage into a t.me link: a bug in the flow, not the user's fault.
+        logger.error({ outcome: 'completed' }, 'callback flow returned an invalid completion id');
+        return { ...statusPage(500, locale), logFields: { outcome: 'invalidCompletionId' } };
+      case 'denied':
+        return page('denied', locale, { outcome: 'denied' });
+      case 'unknownState':
+        return page('unknown-state', locale, { outcome: 'unknownState' });
+      case 'used':
+        return page('used', locale, { outcome: 'used' });
+      case 'expired':
+        return page('expired', locale, { outcome: 'expired' });
+      case 'spotifyFailed':
+        return page(outcome.retryable ? 'spotify-failed-retryable' : 'spotify-failed', locale, {
+          outcome: 'spotifyFailed',
+          retryable: outcome.retryable,
+        });
+    }
+  }
+
+  return {
+    path: CALLBACK_PATH,
+    methods: ['GET'],
+    async handle(request) {
+      const parsed = parseCallbackQuery(request.query);
+      if (!parsed.ok) return page('bad-request', request.locale, { rejected: parsed.reason });
+      let outcome: CallbackOutcome;
+      try {
+        outcome = await flow.handle(parsed.input, { locale: request.locale, correlationId: request.correlationId });
+      } catch (err) {
+        logger.error({ err, correlationId: request.correlationId }, 'callback flow failed');
+        return { ...statusPage(500, request.locale), logFields: { outcome: 'flowFailed' } };
+      }
+      return respond(outcome, request.locale);
+    },
+  };
+}
