@@ -1,0 +1,278 @@
+/**
+ * Event log benchmark (prints, never asserts):
+ *
+ * (a) durable append throughput: N users (default 1000) each append one small event at
+ *     the same time through the store (classic-level, group commit, one inline projection)
+ *     against raw classic-level `batch([...], { sync: true })` of the same bytes (the
+ *     store's log record, stream index entry and stream head), issued the same way: N
+ *     concurrent batches. Median of several rounds, interleaved.
+ * (b) projection rebuild over M events (default 1,000,000) against raw ordered iterations
+ *     of the same log keys: the idiomatic `for await` over an iterator with default options,
+ *     and a bulk `nextv(2000)` with the rebuild's own read-ahead (the stricter baseline).
+ * (c) peak RSS while rebuilding (sampled every 10 ms), measured with (b) in a fresh child
+ *     process so that the fill does not count.
+ *
+ * `EVENTLOG_BENCH_USERS`, `EVENTLOG_BENCH_EVENTS` and `EVENTLOG_BENCH_ROUNDS` shrink it for a
+ * quick run. Run with `npm run bench -- eventlog` or `npx tsx bench/eventlog.ts`.
+ *
+ * @module
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ClassicLevel } from 'classic-level';
+import { z } from 'zod';
+import {
+  createEventRegistry,
+  defineEvent,
+  NO_STREAM,
+  openEventStore,
+  openLevelDb,
+  type EventOf,
+  type EventStore,
+  type Projection,
+} from '../eventlog/index.ts';
+import { readAhead } from '../eventlog/replay.ts';
+
+const Played = defineEvent('TrackPlayed', z.object({ track: z.string(), ms: z.number().int() }));
+type BenchEvent = EventOf<typeof Played>;
+const registry = createEventRegistry([Played]);
+
+/** One row per user: how many events and the last track – like `link_state`. */
+const perUser: Projection<BenchEvent, { n: number; track: string }> = {
+  name: 'per_user',
+  version: 1,
+  evolve(e, table) {
+    const row = table.get(e.meta.stream);
+    table.put(e.meta.stream, { n: (row?.n ?? 0) + 1, track: e.data.track });
+  },
+};
+
+const env = (name: string, fallback: number): number => {
+  const n = Number(process.env[name]);
+  return Number.isSafeInteger(n) && n > 0 ? n : fallback;
+};
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+async function appendRound(store: EventStore<BenchEvent>, users: number, round: number): Promise<number> {
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: users }, (_, u) =>
+      store.appendToStream(`user-${u}`, [Played.of({ track: `track-${round}-${u}`, ms: 180_000 })], {
+        expectedVersion: round === 0 ? NO_STREAM : round - 1,
+      }),
+    ),
+  );
+  return performance.now() - started;
+}
+
+/** The bytes the store wrote for round `round`: per user [log, stream index, head] puts. */
+async function storeBytes(store: EventStore<BenchEvent>, users: number, round: number) {
+  const log = store.db.sublevel('log');
+  const from = round * users;
+  const entries = await log.iterator({ gte: String(from).padStart(16, '0'), limit: users }).all();
+  return entries.map(([key, value]) => {
+    // Record format 1: [type, v, data, stream, streamPosition, ...] (see eventlog/recordFormat.ts).
+    const [, , , stream, streamPosition] = JSON.parse(value) as [string, number, unknown, string, number];
+    return [
+      { key: `!log!${key}`, value },
+      { key: `!streams!${stream}/${String(streamPosition).padStart(16, '0')}`, value: key },
+      { key: `!heads!${stream}`, value: String(streamPosition) },
+    ];
+  });
+}
+
+async function rawRound(db: ClassicLevel<string, string>, perUserOps: { key: string; value: string }[][]): Promise<number> {
+  const started = performance.now();
+  await Promise.all(
+    perUserOps.map((ops) => db.batch(ops.map((o) => ({ type: 'put' as const, ...o })), { sync: true })),
+  );
+  return performance.now() - started;
+}
+
+async function benchAppend(root: string): Promise<void> {
+  const users = env('EVENTLOG_BENCH_USERS', 1000);
+  const rounds = env('EVENTLOG_BENCH_ROUNDS', 7);
+  const store = await openEventStore({ location: join(root, 'append-store'), registry, projections: [perUser] });
+  const raw = new ClassicLevel<string, string>(join(root, 'append-raw'));
+  await raw.open();
+  const storeMs: number[] = [];
+  const rawMs: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    storeMs.push(await appendRound(store, users, r));
+    rawMs.push(await rawRound(raw, await storeBytes(store, users, r)));
+  }
+  await store.close();
+  await raw.close();
+  const s = (users / median(storeMs)) * 1000;
+  const w = (users / median(rawMs)) * 1000;
+  console.log(`(a) durable appends, ${users} users x 1 event, concurrent, median of ${rounds} rounds`);
+  console.log(`    store (group commit + projection): ${fmt(s)} appends/s  (${median(storeMs).toFixed(1)} ms per round)`);
+  console.log(`    raw classic-level batch sync:      ${fmt(w)} appends/s  (${median(rawMs).toFixed(1)} ms per round)`);
+  console.log(`    ratio store/raw: ${(s / w).toFixed(2)}  (target >= 0.5)`);
+}
+
+async function fillLog(location: string, events: number): Promise<number> {
+  const store = await openEventStore({ location, registry, projections: [perUser] });
+  const users = 1000;
+  const perCall = 10;
+  const started = performance.now();
+  const versions = new Array<number>(users).fill(NO_STREAM);
+  for (let done = 0; done < events; ) {
+    const calls: Promise<unknown>[] = [];
+    for (let u = 0; u < users && done < events; u++) {
+      const n = Math.min(perCall, events - done);
+      const batch = Array.from({ length: n }, (_, i) => Played.of({ track: `t-${done + i}`, ms: 1000 + ((done + i) % 997) }));
+      calls.push(store.appendToStream(`user-${u}`, batch, { expectedVersion: versions[u]! }));
+      versions[u] = versions[u]! + n;
+      done += n;
+    }
+    await Promise.all(calls);
+  }
+  const ms = performance.now() - started;
+  await store.close();
+  return ms;
+}
+
+/** Idiomatic ordered iteration: `for await` over the log keyspace with default options. */
+async function rawForAwait(location: string): Promise<number> {
+  const db = await openLevelDb(location);
+  const started = performance.now();
+  let n = 0;
+  for await (const entry of db.sublevel('log').iterator()) if (entry) n++;
+  const ms = performance.now() - started;
+  await db.close();
+  if (n === 0) throw new Error('empty log');
+  return ms;
+}
+
+/** Bulk ordered iteration: `nextv` with the same chunk size and read-ahead the rebuild uses. */
+async function rawBulk(location: string): Promise<number> {
+  const db = await openLevelDb(location);
+  const started = performance.now();
+  const it = db.sublevel('log').iterator(readAhead(2000));
+  let n = 0;
+  for (;;) {
+    const entries = await it.nextv(2000);
+    if (entries.length === 0) break;
+    n += entries.length;
+  }
+  await it.close();
+  const ms = performance.now() - started;
+  await db.close();
+  if (n === 0) throw new Error('empty log');
+  return ms;
+}
+
+/** Anonymous (non file-backed) resident memory from /proc, where Linux provides it. */
+function rssAnon(): number {
+  try {
+    const kb = /RssAnon:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function timedRebuild(location: string): Promise<{ ms: number; peak: number; heap: number; anon: number }> {
+  const store = await openEventStore({ location, registry, projections: [perUser] });
+  let peak = 0;
+  let heap = 0;
+  let anon = 0;
+  const sample = (): void => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    heap = Math.max(heap, m.heapUsed);
+    anon = Math.max(anon, rssAnon());
+  };
+  sample();
+  const sampler = setInterval(sample, 10);
+  const report = await store.rebuild();
+  clearInterval(sampler);
+  sample();
+  await store.close();
+  return { ms: report.ms, peak, heap, anon };
+}
+
+interface RebuildFigures {
+  rebuildMs: number;
+  forAwaitMs: number;
+  bulkMs: number;
+  rssBefore: number;
+  rssPeak: number;
+  heapPeak: number;
+  anonPeak: number;
+  differences: number;
+}
+
+/**
+ * Runs in a fresh child process so that RSS reflects the rebuild, not the fill: the raw
+ * iterations and the rebuild interleaved, best of 3 (the machine may be shared; the
+ * minimum is the least disturbed run), then one verify.
+ */
+async function measureRebuild(location: string): Promise<RebuildFigures> {
+  const rssBefore = process.memoryUsage.rss();
+  const f = { forAwait: [] as number[], bulk: [] as number[], rebuild: [] as number[], peak: 0, heap: 0, anon: 0 };
+  for (let i = 0; i < 3; i++) {
+    f.forAwait.push(await rawForAwait(location));
+    f.bulk.push(await rawBulk(location));
+    const r = await timedRebuild(location);
+    f.rebuild.push(r.ms);
+    f.peak = Math.max(f.peak, r.peak);
+    f.heap = Math.max(f.heap, r.heap);
+    f.anon = Math.max(f.anon, r.anon);
+  }
+  const store = await openEventStore({ location, registry, projections: [perUser] });
+  const differences = (await store.verify()).length;
+  await store.close();
+  const min = (xs: number[]): number => Math.min(...xs);
+  return { rebuildMs: min(f.rebuild), forAwaitMs: min(f.forAwait), bulkMs: min(f.bulk), rssBefore, rssPeak: f.peak, heapPeak: f.heap, anonPeak: f.anon, differences };
+}
+
+function measureInChild(location: string): Promise<RebuildFigures> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--measure-rebuild', location], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as RebuildFigures) : reject(new Error(`rebuild measurement exited with ${code}`))));
+  });
+}
+
+async function benchRebuild(root: string): Promise<void> {
+  const events = env('EVENTLOG_BENCH_EVENTS', 1_000_000);
+  const location = join(root, 'rebuild');
+  const fillMs = await fillLog(location, events);
+  console.log(`(b) rebuild over ${fmt(events)} events (filled through the store in ${(fillMs / 1000).toFixed(1)} s, ${fmt((events / fillMs) * 1000)} events/s)`);
+  const r = await measureInChild(location);
+  const rate = (ms: number): string => `${fmt((events / ms) * 1000).padStart(10)} events/s  (${(ms / 1000).toFixed(2)} s)`;
+  console.log(`    projection rebuild:                        ${rate(r.rebuildMs)}`);
+  console.log(`    raw iteration, for await (default options): ${rate(r.forAwaitMs)}  -> ratio rebuild/raw ${(r.forAwaitMs / r.rebuildMs).toFixed(2)} (target >= 0.5)`);
+  console.log(`    raw iteration, nextv(2000) + read-ahead:    ${rate(r.bulkMs)}  -> ratio rebuild/raw ${(r.bulkMs / r.rebuildMs).toFixed(2)}`);
+  console.log(`    verify after rebuild: ${r.differences === 0 ? 'tables equal' : `${r.differences} differences`}`);
+  console.log(`(c) peak RSS during rebuild: ${mb(r.rssPeak)} (fresh process, RSS at start: ${mb(r.rssBefore)})`);
+  const anon = r.anonPeak > 0 ? `, anonymous (not file-backed) RSS ${mb(r.anonPeak)}` : '';
+  console.log(`    peak JS heap used ${mb(r.heapPeak)}${anon}; the rest is LevelDB table files mapped while reading.`);
+}
+
+/** Runs the whole benchmark in a temporary directory (removed afterwards). */
+export async function run(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'eventlog-bench-'));
+  try {
+    await benchAppend(root);
+    await benchRebuild(root);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  if (process.argv[2] === '--measure-rebuild') process.stdout.write(JSON.stringify(await measureRebuild(process.argv[3]!)));
+  else await run();
+}

@@ -1,0 +1,98 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { z } from 'zod';
+import { createEventRegistry, defineEvent, EventDecodeError, EventValidationError } from '../../eventlog/index.ts';
+import { encodeRecord } from '../../eventlog/recordFormat.ts';
+import { Incremented, registry } from './fixtures/counterEvents.ts';
+
+const Registry = suite('event registry');
+
+const meta = (stream = 'c-1', streamPosition = 0) => ({
+  eventId: 'e-1',
+  stream,
+  streamPosition,
+  globalPosition: 7,
+  time: '2026-01-01T00:00:00.000Z',
+  correlationId: 'corr-1',
+});
+
+Registry('a stored v1 event is read back upcast to the newest version', () => {
+  const raw = encodeRecord('Incremented', 1, { by: 3 }, meta());
+  const e = registry.decode(raw, '0000000000000007', 7);
+  assert.is(e.type, 'Incremented');
+  assert.is(e.v, 2);
+  assert.equal(e.data, { by: 3, note: '' });
+  assert.equal(e.meta, meta());
+});
+
+Registry('an event of an unknown type is an error naming its key and position, never skipped', () => {
+  const raw = encodeRecord('Exploded', 1, {}, meta());
+  try {
+    registry.decode(raw, '0000000000000007', 7);
+    assert.unreachable();
+  } catch (err) {
+    assert.instance(err, EventDecodeError);
+    const e = err as EventDecodeError;
+    assert.is(e.code, 'EVENT_DECODE');
+    assert.is(e.key, '0000000000000007');
+    assert.is(e.position, 7);
+    assert.match(e.message, /0000000000000007/);
+    assert.match(e.message, /position 7/);
+    assert.match(e.message, /Exploded@1/);
+  }
+});
+
+Registry('a record failing its schema names the key, position and field, not the value', () => {
+  const raw = encodeRecord('Incremented', 2, { by: 'SECRET-VALUE', note: 'x' }, meta());
+  try {
+    registry.decode(raw, '0000000000000042', 42);
+    assert.unreachable();
+  } catch (err) {
+    assert.instance(err, EventDecodeError);
+    const msg = (err as Error).message;
+    assert.match(msg, /0000000000000042/);
+    assert.match(msg, /position 42/);
+    assert.match(msg, /by/);
+    assert.not.match(msg, /SECRET-VALUE/);
+  }
+});
+
+Registry('a torn record is reported, not guessed at', () => {
+  const raw = encodeRecord('Incremented', 2, { by: 1, note: 'x' }, meta()).slice(0, 20);
+  assert.throws(() => registry.decode(raw, '0000000000000001', 1), (e: unknown) => e instanceof EventDecodeError && /not valid JSON/.test((e as Error).message));
+});
+
+Registry('an unknown newer version is an error (the code is older than the data)', () => {
+  const raw = encodeRecord('Incremented', 3, { by: 1 }, meta());
+  assert.throws(() => registry.decode(raw, '0000000000000001', 1), /unknown version Incremented@3/);
+});
+
+Registry('appends are validated against the newest schema, naming the field but not the value', () => {
+  try {
+    registry.validate({ type: 'Incremented', data: { by: 1.5, note: 'TOPSECRET' } });
+    assert.unreachable();
+  } catch (err) {
+    assert.instance(err, EventValidationError);
+    assert.is((err as EventValidationError).code, 'EVENT_INVALID');
+    assert.match((err as Error).message, /by/);
+    assert.not.match((err as Error).message, /TOPSECRET/);
+  }
+  assert.throws(() => registry.validate({ type: 'Nope', data: {} }), (e: unknown) => e instanceof EventValidationError);
+  assert.equal(registry.validate(Incremented.of({ by: 1, note: 'n' })), { type: 'Incremented', v: 2, data: { by: 1, note: 'n' } });
+});
+
+Registry('an upcaster that throws is a decode error at that record', () => {
+  const Broken = defineEvent('Broken', z.object({ a: z.number() })).upgrade(2, z.object({ b: z.number() }), () => {
+    throw new Error('boom');
+  });
+  const r = createEventRegistry([Broken]);
+  assert.throws(() => r.decode(encodeRecord('Broken', 1, { a: 1 }, meta()), 'k', 3), /upcasting Broken@1 to v2 threw/);
+});
+
+Registry('versions must follow each other and type names must be unique', () => {
+  const A = defineEvent('A', z.object({}));
+  assert.throws(() => A.upgrade(3, z.object({}), () => ({})), /version 3 must follow 1/);
+  assert.throws(() => createEventRegistry([A, A]), /registered twice/);
+});
+
+Registry.run();
