@@ -1,0 +1,122 @@
+/**
+ * Load → decide → append → apply for one user, the only way link events are written.
+ *
+ * Each user's work runs in their {@link Mailbox} lane, so two commands for one user never
+ * interleave inside this process; the append still carries the expected version, so a second
+ * writer (another process on a copy, a bug) shows up as a {@link VersionConflictError}, after
+ * which the user is reloaded from disk and the command decided once more.
+ *
+ * Data keys that a decision ends are shredded **in the same atomic batch** as the events
+ * that end them, and a new data key is created in the batch of the event that first uses it.
+ */
+import { NO_STREAM, VersionConflictError, type BatchOp, type EventStore, type TokenVault } from '../../eventlog/index.ts';
+import type { LinkCommand } from '../../machines/spotifyLink.commands.ts';
+import { applyDecision, decide, keysToShred, type LinkDecision } from '../../machines/spotifyLink.decide.ts';
+import type { LinkSnapshot } from '../../machines/spotifyLink.machine.ts';
+import { linkStream, toStored, type StoredEvent } from './linkLog.ts';
+import { Mailbox } from './mailbox.ts';
+import { restoreSnapshot, type LinkStateRow } from './projections.ts';
+
+/** A user's link as last seen: the machine snapshot and the stream version it reflects. */
+export interface LoadedLink {
+  snapshot: LinkSnapshot;
+  version: number;
+}
+
+/** What a command built for the current snapshot looks like. */
+export interface PlannedCommand {
+  command: LinkCommand;
+  /** Extra atomic writes (a new data key's put). */
+  extraOps?: readonly BatchOp[];
+}
+
+/** The result of {@link LinkRepository.execute}. */
+export interface Executed {
+  before: LinkSnapshot;
+  after: LinkSnapshot;
+  decision: LinkDecision;
+  /** Data keys shredded by this decision. */
+  shredded: string[];
+}
+
+const MAX_CACHED_USERS = 50_000;
+
+/** Per-user load/decide/append on the event store, with a snapshot cache. */
+export class LinkRepository {
+  readonly mailbox = new Mailbox<number>();
+  readonly #cache = new Map<number, LoadedLink>();
+
+  constructor(
+    private readonly store: EventStore<StoredEvent>,
+    private readonly vault: TokenVault,
+  ) {}
+
+  /** The user's cached link, if this process has it warm (no I/O, no promise: the token hot path). */
+  peek(userId: number): LoadedLink | undefined {
+    return this.#cache.get(userId);
+  }
+
+  /** The user's current link (from memory when warm, else the `link_state` table). */
+  async load(userId: number, fresh = false): Promise<LoadedLink> {
+    const cached = fresh ? undefined : this.#cache.get(userId);
+    if (cached) return cached;
+    const row = await this.store.table<LinkStateRow>('link_state').get(String(userId));
+    const loaded: LoadedLink = { snapshot: restoreSnapshot(row), version: row?.version ?? NO_STREAM };
+    this.#remember(userId, loaded);
+    return loaded;
+  }
+
+  /**
+   * Runs `plan` for the user's current snapshot in the user's mailbox lane, decides the
+   * command, appends its events (with shreds and `extraOps`) and returns what happened.
+   * `plan` may return `null` to do nothing. A refusal comes back in `decision.error`.
+   */
+  execute(userId: number, plan: (snapshot: LinkSnapshot) => Promise<PlannedCommand | null>, correlationId?: string): Promise<Executed | null> {
+    return this.mailbox.run(userId, async () => {
+      try {
+        return await this.#attempt(userId, plan, false, correlationId);
+      } catch (err) {
+        if (!(err instanceof VersionConflictError)) throw err;
+        return this.#attempt(userId, plan, true, correlationId);
+      }
+    });
+  }
+
+  async #attempt(
+    userId: number,
+    plan: (snapshot: LinkSnapshot) => Promise<PlannedCommand | null>,
+    fresh: boolean,
+    correlationId: string | undefined,
+  ): Promise<Executed | null> {
+    const { snapshot: before, version } = await this.load(userId, fresh);
+    const planned = await plan(before);
+    if (!planned) return null;
+    const decision = decide(before, planned.command);
+    if (decision.events.length === 0) return { before, after: before, decision, shredded: [] };
+    const after = applyDecision(before, decision);
+    const shredded = keysToShred(before, after);
+    const extraOps = [...(planned.extraOps ?? []), ...shredded.flatMap((keyId) => this.vault.shredOps(keyId))];
+    try {
+      const result = await this.store.appendToStream(linkStream(userId), decision.events.map(toStored), {
+        expectedVersion: version,
+        extraOps,
+        ...(correlationId ? { correlationId } : {}),
+      });
+      this.#remember(userId, { snapshot: after, version: result.nextExpectedVersion });
+    } catch (err) {
+      this.#cache.delete(userId);
+      throw err;
+    }
+    return { before, after, decision, shredded };
+  }
+
+  /** Drops the cached snapshot of a user (after an outside change, e.g. a restore). */
+  forget(userId: number): void {
+    this.#cache.delete(userId);
+  }
+
+  #remember(userId: number, loaded: LoadedLink): void {
+    if (this.#cache.size >= MAX_CACHED_USERS && !this.#cache.has(userId)) this.#cache.clear();
+    this.#cache.set(userId, loaded);
+  }
+}

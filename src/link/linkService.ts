@@ -1,0 +1,124 @@
+/**
+ * The link service: the only write path for Spotify links, and what the bot and the HTTP
+ * callback talk to. It composes the repository (load → decide → append), the login flow,
+ * the token refresher and the sweeper; it never touches Telegram.
+ *
+ * @example
+ * const links = new LinkService({ store, vault, accounts, profiles, notifier, logger });
+ * links.start();                                             // sweeps now (crash recovery) and every 30 s
+ * const { authorizeUrl } = await links.startLogin(userId);   // /login
+ * const token = await links.getAccessToken(userId);          // /now
+ * await links.unlink(userId);                                // /unlink
+ */
+import type { EventStore, TokenVault } from '../../eventlog/index.ts';
+import { isDomainError } from '../../machines/domainError.ts';
+import { summarizeLink, type LinkSummary } from '../../machines/spotifyLink.summary.ts';
+import type { CallbackFlow } from '../http/callbackPort.ts';
+import type { Logger } from '../log.ts';
+import { LinkRepository } from './linkRepository.ts';
+import type { StoredEvent } from './linkLog.ts';
+import { LinkSweeper, type SweepReport } from './linkSweeper.ts';
+import { LoginFlow, type ConfirmOutcome, type StartedLogin } from './loginFlow.ts';
+import type { LinkNotifier, SpotifyProfileReader, TokenEndpoint } from './ports.ts';
+import { TokenRefresher, type TokenRefresherDeps } from './tokenRefresher.ts';
+
+/** Dependencies of {@link LinkService}. */
+export interface LinkServiceDeps {
+  store: EventStore<StoredEvent>;
+  vault: TokenVault;
+  accounts: TokenEndpoint;
+  profiles: SpotifyProfileReader;
+  notifier: LinkNotifier;
+  logger: Logger;
+  /** Epoch ms; injectable so tests can move time. */
+  now?: () => number;
+  retry?: TokenRefresherDeps['retry'];
+  sleep?: TokenRefresherDeps['sleep'];
+  onRefresh?: TokenRefresherDeps['onRefresh'];
+}
+
+/** Per-user Spotify links: login, confirmation, tokens, unlink, and their clock. */
+export class LinkService {
+  readonly repo: LinkRepository;
+  readonly login: LoginFlow;
+  readonly tokens: TokenRefresher;
+  readonly sweeper: LinkSweeper;
+  readonly #now: () => number;
+
+  constructor(deps: LinkServiceDeps) {
+    const now = deps.now ?? Date.now;
+    this.#now = now;
+    const logger = deps.logger.child({ module: 'link' });
+    this.repo = new LinkRepository(deps.store, deps.vault);
+    const common = { repo: this.repo, vault: deps.vault, notifier: deps.notifier, now, logger };
+    this.login = new LoginFlow({ ...common, store: deps.store, accounts: deps.accounts, profiles: deps.profiles });
+    this.tokens = new TokenRefresher({ ...common, accounts: deps.accounts, retry: deps.retry, sleep: deps.sleep, onRefresh: deps.onRefresh });
+    this.sweeper = new LinkSweeper({ ...common, store: deps.store, refresher: this.tokens });
+  }
+
+  /** The port the HTTP callback route calls. */
+  get callbackFlow(): CallbackFlow {
+    return this.login;
+  }
+
+  /** What `/login` shows: the user's link state, without any secret. */
+  async status(userId: number): Promise<LinkSummary> {
+    return summarizeLink((await this.repo.load(userId)).snapshot);
+  }
+
+  /**
+   * `/login`: starts (or restarts) a login and returns the authorize URL. A token refresh in
+   * flight for the user (a few hundred ms) is waited for rather than refused, and one left
+   * open by a crash is recovered first, so `/login` never fails with `REFRESH_IN_FLIGHT`
+   * for a user who merely used `/now` a moment ago.
+   */
+  async startLogin(userId: number): Promise<StartedLogin> {
+    for (let attempt = 0; ; attempt++) {
+      await this.tokens.settled(userId);
+      try {
+        return await this.login.start(userId);
+      } catch (err) {
+        if (!isDomainError(err, 'REFRESH_IN_FLIGHT') || attempt >= 2) throw err;
+        // Stuck in `refreshing` with nothing running here: a crash left it; close it first.
+        if (!this.tokens.isRefreshing(userId)) await this.tokens.recover(userId).catch(() => undefined);
+      }
+    }
+  }
+
+  /** `/start <completion id>` from `actingUserId`. */
+  confirm(actingUserId: number, completionId: string): Promise<ConfirmOutcome> {
+    return this.login.confirm(actingUserId, completionId);
+  }
+
+  /**
+   * `/unlink`: ends the link and any login in progress and shreds every data key of the
+   * user in the same write. Returns false when there was nothing to unlink.
+   */
+  async unlink(userId: number): Promise<boolean> {
+    const result = await this.repo.execute(userId, async (snapshot) =>
+      snapshot.matches('unlinked') || snapshot.matches('revoked') ? null : { command: { type: 'unlink', now: this.#now() } },
+    );
+    return Boolean(result && result.decision.events.length > 0);
+  }
+
+  /** A valid access token (see {@link TokenRefresher.getAccessToken}). */
+  getAccessToken(userId: number, options?: { forceRefresh?: boolean }): Promise<string> {
+    return this.tokens.getAccessToken(userId, options);
+  }
+
+  /** Runs the clock-driven transitions once (tests and start-up). */
+  sweep(): Promise<SweepReport> {
+    return this.sweeper.sweep();
+  }
+
+  /** Starts the periodic sweep (which also recovers refreshes interrupted by a crash). */
+  start(intervalMs?: number): void {
+    this.sweeper.start(intervalMs);
+  }
+
+  /** Stops the sweep and waits for every queued command to be written. */
+  async stop(): Promise<void> {
+    await this.sweeper.stop();
+    await this.repo.mailbox.whenIdle();
+  }
+}
