@@ -1,0 +1,50 @@
+/**
+ * The command menu Telegram shows next to the input field, set with `setMyCommands` at
+ * start-up: English as the default and for `en`, Russian for `ru`, `uk`, `be` and `kk` (the
+ * languages the bot answers in Russian). A failure is logged and start-up goes on: the menu
+ * is a convenience, the commands work without it.
+ */
+import type { Api } from 'grammy';
+import type { LanguageCode } from 'grammy/types';
+import type { Locale } from '../i18n/locale.ts';
+import { t } from '../i18n/translate.ts';
+import type { Logger } from '../log.ts';
+import { loggableError } from './errorHandler.ts';
+
+/** Every command, in menu order; those after `help` need Spotify. */
+export const BOT_COMMANDS = ['start', 'help', 'login', 'unlink', 'now', 'recent'] as const;
+
+/** Telegram language codes per menu language (`undefined`: the default for everyone else). */
+const MENUS: ReadonlyArray<{ locale: Locale; languageCode?: LanguageCode }> = [
+  { locale: 'en' },
+  { locale: 'en', languageCode: 'en' },
+  { locale: 'ru', languageCode: 'ru' },
+  { locale: 'ru', languageCode: 'uk' },
+  { locale: 'ru', languageCode: 'be' },
+  { locale: 'ru', languageCode: 'kk' },
+];
+
+/** The menu in one language; without Spotify only `/start` and `/help`. */
+export function commandMenu(locale: Locale, spotify: boolean): { command: string; description: string }[] {
+  const names = spotify ? BOT_COMMANDS : BOT_COMMANDS.slice(0, 2);
+  return names.map((command) => ({ command, description: t(locale, `command-${command}`) }));
+}
+
+/** Sets every menu within `timeoutMs`; resolves with the number that failed (each failure is logged). */
+export async function registerCommands(api: Api, logger: Logger, spotify: boolean, timeoutMs = 15_000): Promise<number> {
+  // Bounded: with Telegram unreachable, auto-retry would hold start-up here indefinitely.
+  // grammY types its signal with the abort-controller polyfill; Node's own is what it uses.
+  const signal = AbortSignal.timeout(timeoutMs) as unknown as Parameters<Api['setMyCommands']>[2];
+  const results = await Promise.allSettled(
+    MENUS.map(({ locale, languageCode }) =>
+      api.setMyCommands(commandMenu(locale, spotify), languageCode ? { language_code: languageCode } : undefined, signal),
+    ),
+  );
+  let failed = 0;
+  results.forEach((r, i) => {
+    if (r.status === 'fulfilled') return;
+    failed++;
+    logger.warn({ err: loggableError(r.reason), languageCode: MENUS[i]?.languageCode ?? 'default' }, 'setMyCommands failed; the menu may be out of date');
+  });
+  return failed;
+}

@@ -1,0 +1,19 @@
+/**
+ * What the bot's composers get to work with. Every part that depends on the operator's
+ * configuration is optional: without `links` (Spotify login off) and `spotify` the Spotify
+ * commands say so plainly; without `music` the ⬇️ buttons say downloads are unavailable.
+ */
+import type { LinkService } from '../link/linkService.ts';
+import type { Logger } from '../log.ts';
+import type { WebApiClient } from '../spotify/webApiClient.ts';
+import type { MusicPort } from './musicPort.ts';
+
+/** Dependencies shared by the composers of `src/bot/composers/`. */
+export interface BotServices {
+  readonly links?: LinkService;
+  readonly spotify?: WebApiClient;
+  readonly music?: MusicPort;
+  readonly logger: Logger;
+  /** Epoch ms, for "… ago" times; injectable so tests control it. */
+  readonly now: () => number;
+}

@@ -1,0 +1,58 @@
+# Тексты музыкального конвейера (src/bot/music/). Каждый ключ должен быть и в music.en.ftl.
+
+## Ход одного запроса (одно сообщение, которое правится по ходу дела).
+
+music-progress-queued = ⏳ В очереди (место { $position })…
+music-progress-searching = 🔎 Ищу…
+music-progress-downloading = ⬇️ Скачиваю…
+music-progress-downloading-track = ⬇️ Скачиваю: { $track }
+music-progress-sending = 📤 Отправляю…
+music-progress-sending-track = 📤 Отправляю: { $track }
+music-button-cancel = ✖️ Отмена
+music-cancelled = ✖️ Отменено.
+music-cancel-accepted = Отменяю…
+music-cancel-gone = Этот запрос уже завершён.
+music-busy = ⏳ У вас уже { $count } запросов в работе. Подождите, пока один завершится, и пришлите ссылку снова.
+
+## Сообщение с аудио.
+
+music-caption-source = Открыть в { $platform }
+music-platform-spotify = Spotify
+music-platform-yandex = Яндекс Музыке
+music-platform-youtube = YouTube
+music-platform-soundcloud = SoundCloud
+music-platform-apple = Apple Music
+music-platform-deezer = Deezer
+music-platform-tidal = TIDAL
+
+## Выбор: неуверенное совпадение, альбом или плейлист.
+
+music-choose = 🤔 Не уверен, какая из записей — «{ $track }». Выберите:
+music-collection = 💿 { $title }: первые { $shown } из { $total } треков. Нажмите на нужный:
+music-collection-empty = 💿 { $title }: здесь нет треков, которые я могу предложить.
+music-choice-started = Сейчас сделаю!
+music-choice-expired = Эта кнопка устарела. Пришлите ссылку ещё раз.
+
+## Ссылки, с которыми конвейер не работает.
+
+music-unsupported-links = Извините, с { $hosts } я аудио достать не могу. Я понимаю ссылки на треки в Spotify, Яндекс Музыке, YouTube, SoundCloud, Apple Music, Deezer и Tidal.
+music-too-many-links = В сообщении { $count } музыкальных ссылок; возьму первые { $taken }.
+
+## Почему запрос не удался (по коду ошибки).
+
+music-error-unsupported = 🚫 С этой ссылки аудио не достать. Пришлите ссылку на трек в Spotify, Яндекс Музыке, YouTube, SoundCloud, Apple Music, Deezer или Tidal.
+music-error-collection-unsupported = 💿 Альбомы, плейлисты и исполнители этого сервиса пока не поддерживаются. Пришлите ссылку на отдельный трек.
+music-error-dead-link = 🔗 Ссылка никуда не ведёт: трек удалён или ссылка битая.
+music-error-region-blocked = 🌍 Этот трек недоступен в стране, где работает бот.
+music-error-yandex-refused = 🟡 Яндекс Музыка не ответила серверу бота (она блокирует многие серверы за пределами России и СНГ). Попробуйте ссылку на тот же трек в другом сервисе.
+music-error-source-refused = 🔒 Источник требует входа (проверка возраста или «подтвердите, что вы не бот»). Оператор бота может передать yt-dlp файл cookies.
+music-error-live = 📡 Это прямая трансляция: скачать её можно будет только после окончания.
+music-error-too-long = ⏱ Это длиннее { $minutes } минут — предела этого бота.
+music-error-too-large = 📦 Аудио получится больше { $megabytes } МБ — предела загрузки этого бота.
+music-error-no-match = 🤷 Не нашёл этот трек на YouTube и SoundCloud.
+music-error-unavailable = 📶 Музыкальный сервис не ответил. Попробуйте через несколько минут.
+music-error-timeout = ⏱ Это заняло слишком много времени и было остановлено. Попробуйте позже.
+music-error-tool-missing = 🛠 Скачивание на этом боте сейчас не работает (оператору нужно проверить yt-dlp и ffmpeg).
+music-error-download-failed = ⚠️ Скачать не удалось. Попробуйте позже; если не выйдет, оператору, возможно, нужно обновить yt-dlp.
+music-error-send-failed = ⚠️ Telegram не принял аудио. Попробуйте позже.
+music-error-internal = ⚠️ Что-то пошло не так на нашей стороне. Попробуйте позже.
