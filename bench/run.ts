@@ -5,7 +5,9 @@
  */
 const available: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   eventlog: () => import('./eventlog.ts'),
+  link: () => import('./link.ts'),
   http: () => import('./http.ts'),
+  bot: () => import('./bot.ts'),
 };
 
 const asked = process.argv.slice(2);
