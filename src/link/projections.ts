@@ -14,7 +14,7 @@
  * Every `evolve` is a function of the event and the table alone: no clock, no randomness.
  */
 import type { Projection, ProjectionTable } from '../../eventlog/index.ts';
-import { REFRESH_TOKEN_LIFETIME_MS, type LinkContext } from '../../machines/spotifyLink.context.ts';
+import { REFRESH_TOKEN_LIFETIME_MS, type CurrentLink, type LinkContext, type LinkGrant } from '../../machines/spotifyLink.context.ts';
 import type { Sealed } from '../../machines/spotifyLink.events.ts';
 import { evolve, initialLinkSnapshot, linkMachine, type LinkSnapshot } from '../../machines/spotifyLink.machine.ts';
 import { summarizeLink, type LinkSummary } from '../../machines/spotifyLink.summary.ts';
@@ -28,19 +28,8 @@ export interface LinkStateRow {
   summary: LinkSummary;
 }
 
-/** The confirmed link in `user_oauth_tokens` (`link:<userId>`). */
-export interface TokenRow {
-  keyId: string;
-  spotifyUserId: string;
-  displayName: string | null;
-  scopes: string[];
-  accessToken: Sealed;
-  refreshToken: Sealed;
-  accessExpiresAt: number;
-  grantedAt: number;
-  linkedAt: number;
-  refreshExpiresAt: number;
-}
+/** The confirmed link in `user_oauth_tokens` (`link:<userId>`): the machine's link minus the reminder bookkeeping. */
+export type TokenRow = Omit<CurrentLink, 'reminderDueAt' | 'reminderSent'>;
 
 /** A row of `oauth_states`, keyed by the SHA-256 hex of `state`. */
 export interface OAuthStateRow {
@@ -60,7 +49,8 @@ export interface CompletionRow {
   expiresAt: number;
 }
 
-type PendingGrant = Partial<Omit<TokenRow, 'linkedAt' | 'refreshExpiresAt'>> & { keyId: string; attemptId: string };
+/** The grant waiting for `/start` (`grant:<userId>`): filled by `LoginStarted`, then `GrantReceived`. */
+type PendingGrant = Partial<LinkGrant> & { keyId: string; attemptId: string };
 
 function ownerOf(stream: string): number {
   const userId = userIdOfStream(stream);
