@@ -54,7 +54,10 @@ export class MusicRequests {
     if (!chosen && !link.needsRedirect) {
       const hit = await service.cached(link.key).catch(() => undefined);
       if (hit) {
-        if (await sendCachedAudio(scope, hit, link)) return;
+        if (await sendCachedAudio(scope, hit, link)) {
+          service.metrics.cacheHit('key');
+          return;
+        }
         await service.forget(link.key).catch(() => undefined);
       }
     }
@@ -96,12 +99,20 @@ export class MusicRequests {
     try {
       await service.run(request, sink, signal);
       if (!sink.kept) await progress?.remove();
-      log.info({ outcome: sink.outcome ?? 'none', ms: Math.round(performance.now() - started) }, 'music request done');
+      const ms = Math.round(performance.now() - started);
+      if (sink.outcome === 'uploaded' || sink.outcome === 'cached') service.metrics.downloadFinished({ outcome: 'sent', seconds: ms / 1000 });
+      log.info({ outcome: sink.outcome ?? 'none', ms }, 'music request done');
     } catch (err) {
       const { key, args } = errorMessage(err, this.o.limits);
       const text = scope.t(key, args);
+      const code = (err as { code?: unknown }).code;
+      service.metrics.downloadFinished({
+        outcome: code === 'MUSIC_CANCELLED' ? 'cancelled' : 'failed',
+        ...(typeof code === 'string' && { code }),
+        seconds: (performance.now() - started) / 1000,
+      });
       if (isOperatorProblem(err)) log.warn({ err }, 'music request failed');
-      else log.info({ code: (err as { code?: string }).code }, 'music request refused');
+      else log.info({ code }, 'music request refused');
       if (progress) await progress.finish(text);
       else await scope.api.sendMessage(scope.chatId, text).catch(() => undefined);
     }

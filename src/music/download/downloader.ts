@@ -1,0 +1,158 @@
+/**
+ * The downloader: a media URL in, a tagged audio file with its thumbnail out, inside a job
+ * directory that {@link DownloadedAudio.dispose} removes (and that a failure removes before
+ * the error leaves). Limits are enforced twice: before the download from what the source
+ * claims, and after it from what ffmpeg actually counted and the file's real size.
+ */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { MusicError } from '../errors.ts';
+import type { TrackInfo } from '../types.ts';
+import { ffmpegFinalize, type AudioFormat, type AudioTags } from '../tools/ffmpeg.ts';
+import type { ToolMeter } from '../tools/runProcess.ts';
+import { ytDlpDownload, type MediaInfo, type YtDlpSettings } from '../tools/ytDlp.ts';
+import { fetchCover } from './fetchCover.ts';
+import { addMp4FreeformTag } from './mp4Freeform.ts';
+import { audioTagsFrom } from './tagsFromInfo.ts';
+import { createJobDir, removeJobDir } from './tempDirs.ts';
+
+/** Options of {@link createDownloader}. */
+export interface DownloaderOptions {
+  readonly ytdlp: YtDlpSettings;
+  readonly ffmpegPath: string;
+  /** Output format (default m4a: AAC copied when the source has it). */
+  readonly format?: AudioFormat;
+  /** `MAX_TRACK_SECONDS`. */
+  readonly maxSeconds: number;
+  /** `MAX_UPLOAD_MB` in bytes. */
+  readonly maxBytes: number;
+  /** yt-dlp's budget (default 5 min). */
+  readonly downloadTimeoutMs?: number;
+  /** ffmpeg's budget (default 2 min). */
+  readonly ffmpegTimeoutMs?: number;
+  /** Where job directories go (default the OS temp directory). */
+  readonly tempRoot?: string;
+  readonly meter?: ToolMeter;
+  readonly fetch?: typeof globalThis.fetch;
+  readonly logger?: Logger;
+}
+
+/** One download request. */
+export interface DownloadRequest {
+  /** A page yt-dlp understands. */
+  readonly url: string;
+  /** Metadata from the link's own service: tags and cover come from here when present. */
+  readonly track?: TrackInfo;
+  readonly signal?: AbortSignal;
+}
+
+/** A finished file, ready to send. Call {@link dispose} when done with it. */
+export interface DownloadedAudio {
+  readonly path: string;
+  /** A readable file name for Telegram (`Artist - Title.m4a`). */
+  readonly filename: string;
+  readonly thumbnail: string | undefined;
+  readonly title: string;
+  readonly performer: string | undefined;
+  readonly durationSec: number;
+  readonly sizeBytes: number;
+  /** What yt-dlp said about the source. */
+  readonly info: MediaInfo;
+  /** Removes the job directory. Safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+/** Downloads media as tagged audio. */
+export interface Downloader {
+  download(request: DownloadRequest): Promise<DownloadedAudio>;
+}
+
+/** Seconds a source may run over the limit before the real count refuses it (rounding, padding). */
+const DURATION_SLACK_SEC = 5;
+
+/** Creates the yt-dlp + ffmpeg downloader. */
+export function createDownloader(o: DownloaderOptions): Downloader {
+  const format = o.format ?? 'm4a';
+  return {
+    async download(req: DownloadRequest): Promise<DownloadedAudio> {
+      const dir = await createJobDir(o.tempRoot);
+      try {
+        return await run(req, dir);
+      } catch (err) {
+        await removeJobDir(dir);
+        throw err;
+      }
+    },
+  };
+
+  async function run(req: DownloadRequest, dir: string): Promise<DownloadedAudio> {
+    if (req.track?.durationSec !== undefined && req.track.durationSec > o.maxSeconds) {
+      throw new MusicError('MUSIC_TOO_LONG', `the track is ${req.track.durationSec} s long, the limit is ${o.maxSeconds} s`);
+    }
+    const coverOptions = { timeoutMs: 8000, signal: req.signal, fetch: o.fetch, logger: o.logger };
+    // The service's cover is fetched while yt-dlp works; yt-dlp's thumbnail only if needed.
+    const early = req.track?.coverUrl ? fetchCover(req.track.coverUrl, dir, coverOptions) : undefined;
+    early?.catch(() => undefined);
+    const { info, file } = await ytDlpDownload(o.ytdlp, req.url, dir, {
+      maxSeconds: o.maxSeconds,
+      maxBytes: o.maxBytes,
+      timeoutMs: o.downloadTimeoutMs ?? 5 * 60_000,
+      signal: req.signal,
+    });
+    const cover = (await early) ?? (await fetchCover(info.thumbnail, dir, coverOptions));
+    const tags = audioTagsFrom(req.track, info);
+    const output = join(dir, `audio.${format}`);
+    const base = { ffmpegPath: o.ffmpegPath, source: file, cover, output, thumbnail: join(dir, 'thumb.jpg'), format, tags, signal: req.signal, meter: o.meter };
+    const timeoutMs = o.ffmpegTimeoutMs ?? 2 * 60_000;
+    const copy = canCopy(file, info, format);
+    let result;
+    try {
+      result = await ffmpegFinalize({ ...base, copy, timeoutMs });
+    } catch (err) {
+      // A container that lied about its codec: encode instead of copying.
+      if (!copy || !(err instanceof MusicError) || err.code !== 'MUSIC_DOWNLOAD_FAILED') throw err;
+      result = await ffmpegFinalize({ ...base, copy: false, timeoutMs });
+    }
+    if (format === 'm4a' && tags.isrc) {
+      await addMp4FreeformTag(output, 'ISRC', tags.isrc).catch((err: unknown) => o.logger?.debug({ err }, 'ISRC tag not written'));
+    }
+    const sizeBytes = (await stat(output)).size;
+    if (sizeBytes > o.maxBytes) throw new MusicError('MUSIC_TOO_LARGE', `the file is ${sizeBytes} bytes, the limit is ${o.maxBytes}`);
+    const durationSec = result.durationSec ?? info.durationSec ?? req.track?.durationSec ?? 0;
+    if (durationSec > o.maxSeconds + DURATION_SLACK_SEC) {
+      throw new MusicError('MUSIC_TOO_LONG', `the audio is ${durationSec} s long, the limit is ${o.maxSeconds} s`);
+    }
+    let disposed = false;
+    return {
+      path: output,
+      filename: fileName(tags, format),
+      thumbnail: result.thumbnail,
+      title: tags.title,
+      performer: tags.artist,
+      durationSec,
+      sizeBytes,
+      info,
+      async dispose() {
+        if (disposed) return;
+        disposed = true;
+        await removeJobDir(dir);
+      },
+    };
+  }
+}
+
+/** True when the source's audio can go into `format` untouched. */
+function canCopy(file: string, info: MediaInfo, format: AudioFormat): boolean {
+  const ext = file.slice(file.lastIndexOf('.') + 1).toLowerCase();
+  const codec = (info.acodec ?? '').toLowerCase();
+  if (format === 'm4a') return /^(mp4a|aac|alac)/.test(codec) || ((codec === '' || codec === 'none') && ['m4a', 'mp4', 'aac', 'm4b'].includes(ext));
+  return codec.startsWith('mp3') || ((codec === '' || codec === 'none') && ext === 'mp3');
+}
+
+/** `Artist - Title.m4a`, without characters file systems or Telegram clients dislike. */
+function fileName(tags: AudioTags, format: AudioFormat): string {
+  const raw = tags.artist ? `${tags.artist} - ${tags.title}` : tags.title;
+  const clean = raw.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120);
+  return `${clean || 'audio'}.${format}`;
+}

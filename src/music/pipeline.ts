@@ -1,0 +1,211 @@
+/**
+ * One music request from link to sent audio: follow a share link, re-send from the
+ * `file_id` cache when possible, resolve metadata, search and match, download, send, and
+ * remember the upload. Presentation (progress, buttons, the upload itself) is the
+ * {@link MusicSink}'s job, so the same pipeline serves link messages, candidate choices,
+ * album buttons and the ⬇️ Download buttons of `/now` and `/recent`.
+ */
+import type { Logger } from 'pino';
+import type { CacheHitKind, MusicMetrics } from '../ops/musicMetrics.ts';
+import type { AudioCache, CachedAudio } from './cache/audioCache.ts';
+import type { DownloadedAudio, Downloader } from './download/downloader.ts';
+import { abortReason, isMusicError, MusicError } from './errors.ts';
+import { parseUrl, resolveShortLink, ShortLinkError, type MusicLink, type Platform, type ResolveShortLinkOptions } from './links/index.ts';
+import type { Candidate } from './matcher/index.ts';
+import type { Odesli, OdesliAnswer } from './resolvers/odesli.ts';
+import { findMatch } from './search/findMatch.ts';
+import type { SearchSource } from './search/searchSource.ts';
+import type { CollectionItem, PlatformResolver, Resolution, TrackInfo } from './types.ts';
+
+/** The steps a user is shown. */
+export type Stage = 'searching' | 'downloading' | 'sending';
+
+/** What the user sees of a track while it is being fetched. */
+export interface StageDetail {
+  readonly title: string;
+  readonly performer?: string;
+}
+
+/** Where the pipeline's results go (the bot implements it). */
+export interface MusicSink {
+  /** The request entered a new step. */
+  stage(stage: Stage, detail?: StageDetail): void;
+  /** Sends an earlier upload by `file_id`; false when Telegram no longer accepts it. */
+  sendCached(audio: CachedAudio, link: MusicLink): Promise<boolean>;
+  /** Uploads a downloaded file; resolves the new `file_id` (undefined: nothing to cache). */
+  sendFile(file: DownloadedAudio, link: MusicLink): Promise<string | undefined>;
+  /** The matcher was unsure: offer these (best first) to the user. */
+  choose(track: TrackInfo, candidates: readonly Candidate[], link: MusicLink): Promise<void>;
+  /** An album or playlist: offer its first tracks. */
+  collection(title: string, items: readonly CollectionItem[], total: number | undefined, link: MusicLink): Promise<void>;
+}
+
+/** A request. */
+export interface MusicRequest {
+  readonly link: MusicLink;
+  /** The Telegram user asking (their Spotify link gives exact metadata). */
+  readonly userId?: number;
+  /** A candidate the user picked from a `choose` list: download it, no search. */
+  readonly chosen?: { readonly candidate: Candidate; readonly track?: TrackInfo };
+}
+
+/** What the pipeline is built from. */
+export interface PipelineDeps {
+  readonly resolvers: Readonly<Record<Platform, PlatformResolver>>;
+  readonly search: SearchSource;
+  readonly downloader: Downloader;
+  readonly cache: AudioCache;
+  readonly odesli?: Odesli;
+  readonly shortLinks: ResolveShortLinkOptions;
+  /** Maps a media page URL to where it is fetched from. */
+  readonly mediaUrl: (url: string) => string;
+  readonly maxSeconds: number;
+  readonly logger: Logger;
+  readonly metrics: MusicMetrics;
+  readonly now: () => number;
+}
+
+/** Runs requests (see the module comment). */
+export class Pipeline {
+  constructor(private readonly d: PipelineDeps) {}
+
+  /**
+   * Runs one request to its end: a sent audio, a choice or a collection shown.
+   *
+   * @throws {MusicError} every failure the user should hear about.
+   */
+  async run(req: MusicRequest, sink: MusicSink, signal: AbortSignal): Promise<void> {
+    const keys = new Set<string>([req.link.key]);
+    const link = req.link.needsRedirect ? await this.#follow(req.link, signal) : req.link;
+    keys.add(link.key);
+    if (!req.chosen && (await this.#sendCached(await this.d.cache.get(link.key), 'key', [...keys], undefined, link, sink))) return;
+    check(signal);
+    sink.stage('searching');
+
+    let track: TrackInfo | undefined;
+    let url: string;
+    let sourceKey: string | undefined;
+    if (req.chosen) {
+      track = req.chosen.track;
+      url = this.d.mediaUrl(req.chosen.candidate.url);
+      sourceKey = candidateKey(req.chosen.candidate);
+    } else {
+      const resolution = await this.#resolve(link, req.userId, signal);
+      if (resolution.kind === 'collection') {
+        await sink.collection(resolution.title, resolution.items, resolution.total, link);
+        return;
+      }
+      if (resolution.kind === 'media') url = resolution.url;
+      else {
+        track = resolution.track;
+        if (track.durationSec !== undefined && track.durationSec > this.d.maxSeconds) {
+          throw new MusicError('MUSIC_TOO_LONG', `the track is ${track.durationSec} s long, the limit is ${this.d.maxSeconds} s`);
+        }
+        const byIsrc = track.isrc ? await this.d.cache.getByIsrc(track.isrc) : undefined;
+        if (await this.#sendCached(byIsrc, 'isrc', [...keys], track.isrc, link, sink)) return;
+        const verdict = await findMatch(track, this.d.search, { signal, extra: resolution.candidates, maxSeconds: this.d.maxSeconds });
+        this.d.logger.debug({ key: link.key, verdict: verdict.kind }, 'match');
+        if (verdict.kind === 'none') throw new MusicError('MUSIC_NO_MATCH', `no upload matches (${verdict.reason})`);
+        if (verdict.kind === 'ambiguous') {
+          await sink.choose(track, verdict.top, link);
+          return;
+        }
+        url = this.d.mediaUrl(verdict.candidate.url);
+        sourceKey = candidateKey(verdict.candidate);
+        const bySource = await this.d.cache.get(sourceKey);
+        if (await this.#sendCached(bySource, 'source', [...keys], track.isrc, link, sink)) return;
+      }
+    }
+
+    check(signal);
+    this.d.metrics.cacheMiss();
+    sink.stage('downloading', track && detail(track));
+    const file = await this.d.downloader.download({ url, ...(track && { track }), signal });
+    try {
+      check(signal);
+      sink.stage('sending', { title: file.title, ...(file.performer && { performer: file.performer }) });
+      const fileId = await sink.sendFile(file, link);
+      if (fileId) {
+        const audio: CachedAudio = { fileId, title: file.title, ...(file.performer && { performer: file.performer }), durationSec: file.durationSec, storedAt: this.d.now() };
+        const all = sourceKey ? [...keys, sourceKey] : [...keys];
+        await this.d.cache.put(all, track?.isrc, audio).catch((err: unknown) => this.d.logger.warn({ err }, 'file_id not cached'));
+      }
+    } finally {
+      await file.dispose();
+    }
+  }
+
+  /** Re-sends `hit` and stores it under all `keys`; false (and the stale entry forgotten) when Telegram refuses it. */
+  async #sendCached(hit: CachedAudio | undefined, by: CacheHitKind, keys: string[], isrc: string | undefined, link: MusicLink, sink: MusicSink): Promise<boolean> {
+    if (!hit) return false;
+    if (await sink.sendCached(hit, link)) {
+      this.d.metrics.cacheHit(by);
+      await this.d.cache.put(keys, isrc, hit).catch((err: unknown) => this.d.logger.warn({ err }, 'file_id not cached'));
+      return true;
+    }
+    await this.d.cache.delete(keys, isrc).catch(() => undefined);
+    return false;
+  }
+
+  async #follow(link: MusicLink, signal: AbortSignal): Promise<MusicLink> {
+    try {
+      return await resolveShortLink(link, { ...this.d.shortLinks, signal });
+    } catch (err) {
+      if (signal.aborted) throw abortReason(signal);
+      if (!(err instanceof ShortLinkError)) throw err;
+      const code =
+        err.code === 'SHORT_LINK_OFF_PLATFORM' ? 'MUSIC_UNSUPPORTED_LINK'
+        : err.retryable ? 'MUSIC_SOURCE_UNAVAILABLE'
+        : 'MUSIC_DEAD_LINK';
+      throw new MusicError(code, `short link: ${err.code}`, { service: link.platform, ...(err.status !== undefined && { status: err.status }), cause: err });
+    }
+  }
+
+  /** The platform's resolver, with Odesli alongside for single tracks (soft: it never fails the request). */
+  async #resolve(link: MusicLink, userId: number | undefined, signal: AbortSignal): Promise<Resolution> {
+    const resolver = this.d.resolvers[link.platform];
+    const ctx = { signal, ...(userId !== undefined && { userId }) };
+    const odesli = this.d.odesli && link.kind === 'track' ? this.d.odesli.lookup(link.url, signal) : undefined;
+    odesli?.catch(() => undefined);
+    let resolution: Resolution;
+    try {
+      resolution = await resolver.resolve(link, ctx);
+    } catch (err) {
+      const rescuable = isMusicError(err, 'MUSIC_SOURCE_UNAVAILABLE', 'MUSIC_TIMEOUT', 'MUSIC_YANDEX_REFUSED', 'MUSIC_REGION_BLOCKED');
+      const rescued = odesli && rescuable ? fromOdesli(await odesli, link) : undefined;
+      if (!rescued) throw err;
+      this.d.logger.info({ key: link.key, code: (err as MusicError).code }, 'metadata from odesli after the resolver failed');
+      return rescued;
+    }
+    if (resolution.kind !== 'track' || !odesli) return resolution;
+    const extra = (await odesli).candidates;
+    return extra.length === 0 ? resolution : { ...resolution, candidates: [...(resolution.candidates ?? []), ...extra] };
+  }
+}
+
+function fromOdesli(answer: OdesliAnswer, link: MusicLink): Resolution | undefined {
+  if (!answer.title) return undefined;
+  const track: TrackInfo = {
+    platform: link.platform,
+    pageUrl: link.url,
+    title: answer.title,
+    artists: answer.artists ?? [],
+    ...(answer.coverUrl && { coverUrl: answer.coverUrl }),
+  };
+  return { kind: 'track', track, candidates: answer.candidates };
+}
+
+function check(signal: AbortSignal): void {
+  if (signal.aborted) throw abortReason(signal);
+}
+
+function detail(track: TrackInfo): StageDetail {
+  return { title: track.title, ...(track.artists.length > 0 && { performer: track.artists.join(', ') }) };
+}
+
+/** The cache key of a downloaded candidate: the canonical key of its page when it has one. */
+export function candidateKey(c: Candidate): string {
+  const verdict = parseUrl(c.url);
+  if (verdict.type === 'link') return verdict.link.key;
+  return `${c.source === 'youtube-music' ? 'youtube' : c.source}:candidate:${c.id}`;
+}

@@ -1,0 +1,108 @@
+/**
+ * Spotify metadata, most exact first: the Web API with the user's own token when they linked
+ * Spotify, else the app's client-credentials token, else the public track page's preview
+ * tags (title, artist, duration, cover; no ISRC). The Web API is only ever asked for one
+ * track: multi-id lookups are gone for development-mode apps.
+ */
+import type { Logger } from 'pino';
+import type { TrackSummary } from '../../spotify/webApiClient.ts';
+import { abortReason, MusicError } from '../errors.ts';
+import type { MusicLink } from '../links/index.ts';
+import { failForStatus, httpGet } from '../net/http.ts';
+import { parsePageMeta } from '../net/pageMeta.ts';
+import type { PlatformResolver, ResolveContext, Resolution, TrackInfo } from '../types.ts';
+import { DEFAULT_METADATA_TIMEOUT_MS, seconds, trimBase, type ResolverHttpSettings } from './settings.ts';
+
+/** The part of `WebApiClient` this resolver uses. */
+export interface SpotifyTrackReader {
+  /** Null when Spotify has no such track. */
+  track(trackId: string, opts?: { userId?: number }): Promise<TrackSummary | null>;
+}
+
+/** Options of {@link createSpotifyResolver}. */
+export interface SpotifyResolverOptions extends ResolverHttpSettings {
+  /** The Web API client; without it only the public page is read. */
+  readonly api?: SpotifyTrackReader;
+  /** Where public track pages live (default `https://open.spotify.com`). */
+  readonly webUrl?: string;
+  readonly logger?: Logger;
+}
+
+/** Creates the Spotify resolver. Albums and playlists answer `MUSIC_COLLECTION_UNSUPPORTED`. */
+export function createSpotifyResolver(options: SpotifyResolverOptions): PlatformResolver {
+  const webUrl = trimBase(options.webUrl ?? 'https://open.spotify.com');
+  return {
+    async resolve(link: MusicLink, ctx: ResolveContext): Promise<Resolution> {
+      if (link.kind !== 'track') {
+        throw new MusicError('MUSIC_COLLECTION_UNSUPPORTED', `spotify ${link.kind} links are not supported yet`, { service: 'spotify' });
+      }
+      const fromApi = options.api ? await viaApi(options.api, link, ctx, options.logger) : undefined;
+      if (fromApi) return { kind: 'track', track: fromApi };
+      if (ctx.signal.aborted) throw abortReason(ctx.signal);
+      return { kind: 'track', track: await viaPage(webUrl, link, ctx, options) };
+    },
+  };
+}
+
+/**
+ * The Web API with the user's token, then the app's. Resolves undefined when neither works
+ * (not configured, not registered, rate-limited, down): the page is the next try. A 404 is
+ * final: the track does not exist.
+ */
+async function viaApi(api: SpotifyTrackReader, link: MusicLink, ctx: ResolveContext, logger?: Logger): Promise<TrackInfo | undefined> {
+  const attempts: ({ userId?: number })[] = ctx.userId === undefined ? [{}] : [{ userId: ctx.userId }, {}];
+  for (const opts of attempts) {
+    if (ctx.signal.aborted) throw abortReason(ctx.signal);
+    try {
+      const t = await api.track(link.id, opts);
+      if (t === null) throw new MusicError('MUSIC_DEAD_LINK', 'spotify has no such track', { service: 'spotify', status: 404 });
+      return fromSummary(t, link);
+    } catch (err) {
+      if (err instanceof MusicError) throw err;
+      // A user without a link, or a grant Spotify refuses: the next token may still work.
+      logger?.debug({ err, as: opts.userId === undefined ? 'app' : 'user' }, 'spotify track lookup failed');
+    }
+  }
+  return undefined;
+}
+
+function fromSummary(t: TrackSummary, link: MusicLink): TrackInfo {
+  return {
+    platform: 'spotify',
+    pageUrl: link.url,
+    title: t.title,
+    artists: t.artists,
+    ...(t.album && { album: t.album }),
+    durationSec: Math.round(t.durationMs / 1000),
+    ...(t.isrc && { isrc: t.isrc }),
+    explicit: t.explicit,
+    ...(t.coverUrl && { coverUrl: t.coverUrl }),
+  };
+}
+
+async function viaPage(webUrl: string, link: MusicLink, ctx: ResolveContext, options: SpotifyResolverOptions): Promise<TrackInfo> {
+  const res = await httpGet(`${webUrl}/track/${link.id}`, 'spotify', {
+    timeoutMs: options.timeoutMs ?? DEFAULT_METADATA_TIMEOUT_MS,
+    signal: ctx.signal,
+    fetch: options.fetch,
+  });
+  if (res.status !== 200) failForStatus(res.status, 'spotify');
+  const meta = parsePageMeta(res.text);
+  const title = meta.tags.get('og:title') ?? /^(.*?) - song(?: and lyrics)? by /i.exec(meta.title ?? '')?.[1];
+  if (!title) throw new MusicError('MUSIC_DEAD_LINK', 'the spotify page names no track', { service: 'spotify' });
+  // "Artist · Album · Song · 2020", or the <title> "Song - song and lyrics by Artist | Spotify".
+  const artist =
+    meta.tags.get('music:musician_description') ??
+    meta.tags.get('og:description')?.split(' · ')[0] ??
+    / - song(?: and lyrics)? by (.*?) \| Spotify/i.exec(meta.title ?? '')?.[1];
+  const durationSec = seconds(meta.tags.get('music:duration'));
+  const coverUrl = meta.tags.get('og:image');
+  return {
+    platform: 'spotify',
+    pageUrl: link.url,
+    title,
+    artists: artist ? artist.split(/, | & /).map((a) => a.trim()).filter(Boolean) : [],
+    ...(durationSec && { durationSec }),
+    ...(coverUrl && { coverUrl }),
+  };
+}

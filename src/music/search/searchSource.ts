@@ -1,0 +1,23 @@
+/**
+ * The search step behind an interface: production searches YouTube Music and YouTube
+ * through yt-dlp; tests give a local source (YouTube cannot be reached from them).
+ */
+import type { Candidate } from '../matcher/index.ts';
+
+/** Options of one {@link SearchSource.search} call. */
+export interface SearchOptions {
+  /** Results wanted per query and source. */
+  readonly limit: number;
+  readonly signal: AbortSignal;
+}
+
+/** Finds candidates for a track. */
+export interface SearchSource {
+  /**
+   * Runs `queries` (most precise first: an ISRC, then "artists - title", …) and resolves
+   * every result, in query order, each URL once. An empty list means nothing was found.
+   *
+   * @throws {MusicError} `MUSIC_SOURCE_UNAVAILABLE` when the search itself failed.
+   */
+  search(queries: readonly string[], options: SearchOptions): Promise<Candidate[]>;
+}
