@@ -1,0 +1,141 @@
+/**
+ * The event-replay CLI (`npm run replay -- <command>`, or `npx tsx src/devtools/replay/cli.ts`):
+ * `users`, `history`, `at`, `rebuild`, `verify`. It reads the bot's data dir and never starts
+ * the bot, the HTTP server or any effect; it never writes the log.
+ *
+ * Each subcommand is one file exporting a {@link Command}; add it to {@link COMMANDS}.
+ * This file parses the shared options, picks the command, prints its text or JSON, and turns
+ * errors into one readable line, a hint and an exit code (0 ok, 1 problem, 2 usage).
+ *
+ * This entry point (like `main.ts`) is where the environment is read: `DATA_DIR` (or the
+ * `DATA_DIR` line of `./.env`) only, as the default of `--data-dir`.
+ *
+ * @module
+ */
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { EventLogError } from '../../../eventlog/index.ts';
+import { atCommand } from './at.ts';
+import type { Command, CommandContext, CommandOutput } from './command.ts';
+import { defaultDataDir, openLogReader, openLogWriter } from './dataDir.ts';
+import { EXIT, ReplayError, usageError } from './errors.ts';
+import { commandHelp, GLOBAL_OPTIONS, mainHelp } from './help.ts';
+import { historyCommand } from './history.ts';
+import { rebuildCommand } from './rebuild.ts';
+import { usersCommand } from './users.ts';
+import { verifyCommand } from './verify.ts';
+
+/** Every subcommand, in the order help lists them. */
+export const COMMANDS: readonly Command[] = [usersCommand, historyCommand, atCommand, rebuildCommand, verifyCommand];
+
+/** Where the CLI writes. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+function allOptions(commands: readonly Command[]) {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const [name, o] of Object.entries(GLOBAL_OPTIONS)) options[name] = o.short ? { type: o.type, short: o.short } : { type: o.type };
+  for (const c of commands) for (const [name, o] of Object.entries(c.options ?? {})) options[name] = { type: o.type };
+  return options;
+}
+
+/** Parses `argv`; throws a usage error for unknown options, commands or argument counts. */
+function parse(argv: readonly string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: allOptions(COMMANDS), allowPositionals: true, strict: true });
+  } catch (err) {
+    throw usageError((err as Error).message.split('\n')[0]!, 'run `replay --help` for the commands and options');
+  }
+  const { values, positionals } = parsed;
+  let [name, ...args] = positionals;
+  let helpAsked = values['help'] === true;
+  if (name === 'help') {
+    // `replay help [command]` is `replay [command] --help`.
+    [name, args, helpAsked] = [args[0], [], true];
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  return { values: values as Record<string, string | boolean | undefined>, name, command, args, helpAsked };
+}
+
+function checkCommand(command: Command, values: Record<string, string | boolean | undefined>, args: readonly string[]): void {
+  const own = new Set(Object.keys(command.options ?? {}));
+  for (const key of Object.keys(values)) {
+    if (!(key in GLOBAL_OPTIONS) && !own.has(key)) throw usageError(`${command.name} takes no --${key} option`, `run \`replay ${command.name} --help\``);
+  }
+  if (values['copy'] && !command.acceptsCopy) {
+    throw usageError(`${command.name} cannot work on a --copy: it would change only a throwaway copy`, 'stop the bot, then run it without --copy');
+  }
+  if (args.length !== command.args.length) {
+    throw usageError(`${command.name} takes ${command.args.length ? command.args.join(' ') : 'no arguments'}`, `run \`replay ${command.name} --help\``);
+  }
+}
+
+function printError(err: ReplayError, json: boolean, io: CliIo): void {
+  if (json) {
+    io.stdout(JSON.stringify({ error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) } }, null, 2) + '\n');
+  } else {
+    io.stderr(`replay: ${err.message}\n${err.hint ? `${err.hint}\n` : ''}`);
+  }
+}
+
+/** Known failures of the layers below as {@link ReplayError}s; anything else is a bug and rethrown. */
+function asReplayError(err: unknown): ReplayError {
+  if (err instanceof ReplayError) return err;
+  if (err instanceof EventLogError) {
+    // Event-log messages name keys, positions and types only (never event data).
+    return new ReplayError('LOG_UNREADABLE', `the event log cannot be read: ${err.message} (${err.code})`, { cause: err });
+  }
+  throw err;
+}
+
+/**
+ * Runs the CLI with `argv` (without `node` and the script) and returns the exit code.
+ * @example process.exitCode = await runCli(process.argv.slice(2), process.env);
+ */
+export async function runCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: CliIo = defaultIo): Promise<number> {
+  const json = argv.includes('--json');
+  try {
+    const { values, name, command, args, helpAsked } = parse(argv);
+    if (!command) {
+      if (name === undefined) {
+        (helpAsked ? io.stdout : io.stderr)(mainHelp(COMMANDS));
+        return helpAsked ? EXIT.ok : EXIT.usage;
+      }
+      throw usageError(`unknown command ${JSON.stringify(name)}`, `commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    }
+    if (helpAsked) {
+      io.stdout(commandHelp(command));
+      return EXIT.ok;
+    }
+    checkCommand(command, values, args);
+    const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir(env);
+    const copy = values['copy'] === true;
+    const ctx: CommandContext = {
+      dataDir,
+      json,
+      copy,
+      options: values,
+      openReader: () => openLogReader(dataDir, { copy }),
+      openWriter: () => openLogWriter(dataDir),
+    };
+    const output: CommandOutput = await command.run(ctx, args);
+    io.stdout(json ? JSON.stringify(output.json, null, 2) + '\n' : output.text);
+    return output.exitCode;
+  } catch (err) {
+    const known = asReplayError(err);
+    printError(known, json, io);
+    return known.exitCode;
+  }
+}
+
+const defaultIo: CliIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await runCli(process.argv.slice(2), process.env);
+}

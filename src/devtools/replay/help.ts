@@ -1,0 +1,74 @@
+/**
+ * Help texts of the replay CLI: the command list and one page per command, built from the
+ * {@link Command} definitions so they cannot drift from what the parser accepts.
+ *
+ * @module
+ */
+import type { Command, OptionSpec } from './command.ts';
+
+/** The options every command takes. */
+export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec & { short?: string }>> = {
+  'data-dir': { type: 'string', valueName: '<dir>', description: "the bot's DATA_DIR (default: $DATA_DIR, DATA_DIR in ./.env, else ./data)" },
+  json: { type: 'boolean', description: 'machine-readable output: one JSON document on stdout (errors too)' },
+  copy: { type: 'boolean', description: 'work on a consistent temp copy of the data dir (while the bot holds it)' },
+  help: { type: 'boolean', short: 'h', description: 'this help; `replay <command> --help` for one command' },
+};
+
+const EXIT_CODES = 'exit codes: 0 ok · 1 drift, not found, or the data dir cannot be used · 2 usage';
+
+function optionLines(options: Readonly<Record<string, OptionSpec & { short?: string }>>): string[] {
+  const entries = Object.entries(options).map(([name, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : ''}--${name}${o.valueName ? ` ${o.valueName}` : ''}`;
+    return [flag, o.description] as const;
+  });
+  const width = Math.max(...entries.map(([f]) => f.length));
+  return entries.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`);
+}
+
+/** `replay <name> <args>`. */
+export function usageLine(command: Command): string {
+  return ['replay', command.name, ...command.args].join(' ');
+}
+
+/** The top-level help: what the tool is, every command, the shared options. */
+export function mainHelp(commands: readonly Command[]): string {
+  const synopses = commands.map((c) => [c.name, ...c.args].join(' '));
+  const width = Math.max(...synopses.map((s) => s.length));
+  return [
+    "replay – read and check the bot's event log. It never starts the bot, the HTTP server or any",
+    'effect, and never writes the log (`rebuild` writes the projection tables only).',
+    '',
+    'usage: npm run replay -- <command> [arguments] [options]',
+    '       npx tsx src/devtools/replay/cli.ts <command> [arguments] [options]',
+    '',
+    'commands:',
+    ...commands.map((c, i) => `  ${synopses[i]!.padEnd(width)}  ${c.summary}`),
+    '',
+    'options (every command):',
+    ...optionLines(GLOBAL_OPTIONS),
+    '',
+    EXIT_CODES,
+    '',
+  ].join('\n');
+}
+
+/** The help page of one command. */
+export function commandHelp(command: Command): string {
+  const own = command.options && Object.keys(command.options).length ? ['', 'options:', ...optionLines(command.options)] : [];
+  const shared = Object.fromEntries(Object.entries(GLOBAL_OPTIONS).filter(([name]) => command.acceptsCopy || name !== 'copy'));
+  return [
+    `usage: ${usageLine(command)} [options]`,
+    '',
+    command.summary,
+    '',
+    command.description,
+    ...own,
+    '',
+    'shared options:',
+    ...optionLines(shared),
+    ...(command.acceptsCopy ? [] : ['  (--copy is refused: this command must change the real data dir)']),
+    '',
+    EXIT_CODES,
+    '',
+  ].join('\n');
+}
