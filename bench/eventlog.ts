@@ -8,12 +8,15 @@
  *     concurrent batches. Median of several rounds, interleaved.
  * (b) projection rebuild over M events (default 1,000,000) against raw ordered iterations
  *     of the same log keys: the idiomatic `for await` over an iterator with default options,
- *     and a bulk `nextv(2000)` with the rebuild's own read-ahead (the stricter baseline).
- * (c) peak RSS while rebuilding (sampled every 10 ms), measured with (b) in a fresh child
- *     process so that the fill does not count.
+ *     and a bulk `nextv` with the rebuild's own chunk size and read-ahead (the like-for-like
+ *     baseline). The three are interleaved, R rounds (default 5), and medians are compared.
+ * (c) peak RSS while rebuilding (sampled every 10 ms) in one extra rebuild after the timed
+ *     ones (sampling costs time, so it is kept out of them), in a fresh child process so
+ *     that the fill does not count.
  *
- * `EVENTLOG_BENCH_USERS`, `EVENTLOG_BENCH_EVENTS` and `EVENTLOG_BENCH_ROUNDS` shrink it for a
- * quick run. Run with `npm run bench -- eventlog` or `npx tsx bench/eventlog.ts`.
+ * `EVENTLOG_BENCH_USERS`, `EVENTLOG_BENCH_EVENTS`, `EVENTLOG_BENCH_ROUNDS` (appends) and
+ * `EVENTLOG_BENCH_REBUILD_ROUNDS` shrink it for a quick run. Run with
+ * `npm run bench -- eventlog` or `npx tsx bench/eventlog.ts`.
  *
  * @module
  */
@@ -34,7 +37,7 @@ import {
   type EventStore,
   type Projection,
 } from '../eventlog/index.ts';
-import { readAhead } from '../eventlog/replay.ts';
+import { DEFAULT_READ_SIZE, readAhead } from '../eventlog/replay.ts';
 
 const Played = defineEvent('TrackPlayed', z.object({ track: z.string(), ms: z.number().int() }));
 type BenchEvent = EventOf<typeof Played>;
@@ -154,10 +157,10 @@ async function rawForAwait(location: string): Promise<number> {
 async function rawBulk(location: string): Promise<number> {
   const db = await openLevelDb(location);
   const started = performance.now();
-  const it = db.sublevel('log').iterator(readAhead(2000));
+  const it = db.sublevel('log').iterator(readAhead(DEFAULT_READ_SIZE));
   let n = 0;
   for (;;) {
-    const entries = await it.nextv(2000);
+    const entries = await it.nextv(DEFAULT_READ_SIZE);
     if (entries.length === 0) break;
     n += entries.length;
   }
@@ -178,7 +181,15 @@ function rssAnon(): number {
   }
 }
 
-async function timedRebuild(location: string): Promise<{ ms: number; peak: number; heap: number; anon: number }> {
+async function timedRebuild(location: string): Promise<number> {
+  const store = await openEventStore({ location, registry, projections: [perUser] });
+  const report = await store.rebuild();
+  await store.close();
+  return report.ms;
+}
+
+/** One more rebuild, sampling memory every 10 ms (not timed: the sampling itself costs). */
+async function sampledRebuild(location: string): Promise<{ peak: number; heap: number; anon: number }> {
   const store = await openEventStore({ location, registry, projections: [perUser] });
   let peak = 0;
   let heap = 0;
@@ -191,17 +202,18 @@ async function timedRebuild(location: string): Promise<{ ms: number; peak: numbe
   };
   sample();
   const sampler = setInterval(sample, 10);
-  const report = await store.rebuild();
+  await store.rebuild();
   clearInterval(sampler);
   sample();
   await store.close();
-  return { ms: report.ms, peak, heap, anon };
+  return { peak, heap, anon };
 }
 
 interface RebuildFigures {
-  rebuildMs: number;
-  forAwaitMs: number;
-  bulkMs: number;
+  rounds: number;
+  rebuildMs: number[];
+  forAwaitMs: number[];
+  bulkMs: number[];
   rssBefore: number;
   rssPeak: number;
   heapPeak: number;
@@ -211,26 +223,23 @@ interface RebuildFigures {
 
 /**
  * Runs in a fresh child process so that RSS reflects the rebuild, not the fill: the raw
- * iterations and the rebuild interleaved, best of 3 (the machine may be shared; the
- * minimum is the least disturbed run), then one verify.
+ * iterations and the rebuild interleaved for R rounds (the machine may be shared, so the
+ * medians are compared), then one sampled rebuild for memory and one verify.
  */
 async function measureRebuild(location: string): Promise<RebuildFigures> {
   const rssBefore = process.memoryUsage.rss();
-  const f = { forAwait: [] as number[], bulk: [] as number[], rebuild: [] as number[], peak: 0, heap: 0, anon: 0 };
-  for (let i = 0; i < 3; i++) {
-    f.forAwait.push(await rawForAwait(location));
-    f.bulk.push(await rawBulk(location));
-    const r = await timedRebuild(location);
-    f.rebuild.push(r.ms);
-    f.peak = Math.max(f.peak, r.peak);
-    f.heap = Math.max(f.heap, r.heap);
-    f.anon = Math.max(f.anon, r.anon);
+  const rounds = env('EVENTLOG_BENCH_REBUILD_ROUNDS', 5);
+  const f = { forAwaitMs: [] as number[], bulkMs: [] as number[], rebuildMs: [] as number[] };
+  for (let i = 0; i < rounds; i++) {
+    f.forAwaitMs.push(await rawForAwait(location));
+    f.bulkMs.push(await rawBulk(location));
+    f.rebuildMs.push(await timedRebuild(location));
   }
+  const memory = await sampledRebuild(location);
   const store = await openEventStore({ location, registry, projections: [perUser] });
   const differences = (await store.verify()).length;
   await store.close();
-  const min = (xs: number[]): number => Math.min(...xs);
-  return { rebuildMs: min(f.rebuild), forAwaitMs: min(f.forAwait), bulkMs: min(f.bulk), rssBefore, rssPeak: f.peak, heapPeak: f.heap, anonPeak: f.anon, differences };
+  return { rounds, ...f, rssBefore, rssPeak: memory.peak, heapPeak: memory.heap, anonPeak: memory.anon, differences };
 }
 
 function measureInChild(location: string): Promise<RebuildFigures> {
@@ -252,9 +261,14 @@ async function benchRebuild(root: string): Promise<void> {
   console.log(`(b) rebuild over ${fmt(events)} events (filled through the store in ${(fillMs / 1000).toFixed(1)} s, ${fmt((events / fillMs) * 1000)} events/s)`);
   const r = await measureInChild(location);
   const rate = (ms: number): string => `${fmt((events / ms) * 1000).padStart(10)} events/s  (${(ms / 1000).toFixed(2)} s)`;
-  console.log(`    projection rebuild:                        ${rate(r.rebuildMs)}`);
-  console.log(`    raw iteration, for await (default options): ${rate(r.forAwaitMs)}  -> ratio rebuild/raw ${(r.forAwaitMs / r.rebuildMs).toFixed(2)} (target >= 0.5)`);
-  console.log(`    raw iteration, nextv(2000) + read-ahead:    ${rate(r.bulkMs)}  -> ratio rebuild/raw ${(r.bulkMs / r.rebuildMs).toFixed(2)}`);
+  const rebuild = median(r.rebuildMs);
+  // Ratio of the medians, and the median of the per-round ratios (each round runs the three back to back).
+  const ratios = (raw: number[]): string =>
+    `ratio rebuild/raw ${(median(raw) / rebuild).toFixed(2)} (per round ${raw.map((ms, i) => (ms / r.rebuildMs[i]!).toFixed(2)).join(' ')})`;
+  console.log(`    medians of ${r.rounds} interleaved rounds:`);
+  console.log(`    projection rebuild:                         ${rate(rebuild)}`);
+  console.log(`    raw iteration, for await (default options): ${rate(median(r.forAwaitMs))}  -> ${ratios(r.forAwaitMs)}`);
+  console.log(`    raw iteration, nextv(${DEFAULT_READ_SIZE}) + read-ahead:    ${rate(median(r.bulkMs))}  -> ${ratios(r.bulkMs)} (target >= 0.5)`);
   console.log(`    verify after rebuild: ${r.differences === 0 ? 'tables equal' : `${r.differences} differences`}`);
   console.log(`(c) peak RSS during rebuild: ${mb(r.rssPeak)} (fresh process, RSS at start: ${mb(r.rssBefore)})`);
   const anon = r.anonPeak > 0 ? `, anonymous (not file-backed) RSS ${mb(r.anonPeak)}` : '';

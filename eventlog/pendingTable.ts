@@ -25,18 +25,40 @@ function checkKey(key: string): void {
   if (typeof key !== 'string' || key.length === 0) throw new TypeError('projection table keys are non-empty strings');
 }
 
+function refuse(value: unknown): void {
+  const type = typeof value;
+  if (type === 'bigint' || type === 'function' || type === 'symbol') {
+    throw new TypeError(`projection rows are JSON; a ${type} cannot be stored`);
+  }
+}
+
+// Called once per `put`: a plain loop over own keys, no intermediate arrays.
+function freezeObject(o: Record<string, unknown>): void {
+  if (Object.isFrozen(o)) return;
+  Object.freeze(o);
+  if (Array.isArray(o)) {
+    for (let i = 0; i < o.length; i++) {
+      const v: unknown = o[i];
+      if (typeof v === 'object' && v !== null) freezeObject(v as Record<string, unknown>);
+      else refuse(v);
+    }
+    return;
+  }
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    const v = o[k];
+    if (typeof v === 'object' && v !== null) freezeObject(v as Record<string, unknown>);
+    else refuse(v);
+  }
+}
+
 /**
  * Freezes a JSON value and everything inside it; refuses what JSON cannot hold.
  * Already frozen parts are skipped (rows are often built from frozen rows).
  */
 export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    if (Object.isFrozen(value)) return value;
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  } else if (typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol') {
-    throw new TypeError(`projection rows are JSON; a ${typeof value} cannot be stored`);
-  }
+  if (typeof value === 'object' && value !== null) freezeObject(value as Record<string, unknown>);
+  else refuse(value);
   return value;
 }
 

@@ -114,7 +114,7 @@ export class ProjectionSet {
       if (!cp || cp.version !== p.version || cp.position < 0 || cp.position > head) {
         full.push(p.name);
       } else if (cp.position < head) {
-        const target = { projection: p, table: this.ctx.ks.table(p.name), fresh: false, checkpoint: true };
+        const target: ReplayTarget = { projection: p, table: this.ctx.ks.table(p.name), fresh: false, checkpoint: 'flush' };
         const n = await replay(this.ctx, [target], cp.position + 1, head, this.replayOptions);
         this.logger.info({ projection: p.name, events: n }, 'projection caught up');
       }
@@ -134,7 +134,7 @@ export class ProjectionSet {
     await writeBatch(this.ctx.db, marks, true);
     for (const p of chosen) await this.ctx.ks.table(p.name).clear();
     this.projections.forEach((p, i) => chosen.includes(p) && this.#caches[i]!.clear());
-    const targets = chosen.map((p) => ({ projection: p, table: this.ctx.ks.table(p.name), fresh: true, checkpoint: true }));
+    const targets = chosen.map((p): ReplayTarget => ({ projection: p, table: this.ctx.ks.table(p.name), fresh: true, checkpoint: 'end' }));
     const events = await replay(this.ctx, targets, 0, head, this.replayOptions);
     return { projections: chosen.map((p) => p.name), events, ms: performance.now() - started };
   }
@@ -146,7 +146,7 @@ export class ProjectionSet {
     // Opened explicitly: the replay reads them with getSync.
     await Promise.all(scratch.map(async (s) => (await s.open(), await s.clear())));
     try {
-      const targets = chosen.map((p, i) => ({ projection: p, table: scratch[i]!, fresh: true, checkpoint: false }));
+      const targets = chosen.map((p, i): ReplayTarget => ({ projection: p, table: scratch[i]!, fresh: true, checkpoint: 'none' }));
       await replay(this.ctx, targets, 0, head, this.replayOptions);
       const out: TableDifference[] = [];
       for (const [i, p] of chosen.entries()) {

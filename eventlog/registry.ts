@@ -7,11 +7,16 @@
  * Schemas must describe plain JSON data (no transforms): the parsed output is what gets
  * stored and is parsed again on every read.
  *
+ * Reads first try a fast path: each schema is compiled once (`compiledSchema.ts`) into a
+ * parser of its JSON text that either gives exactly what `JSON.parse` + `safeParse` give or
+ * declines; a declined or broken record takes the full parse, which names the problem.
+ *
  * @module
  */
 import type { z } from 'zod';
 import { EventDecodeError, EventValidationError } from './errors.ts';
-import { parseRecord } from './recordFormat.ts';
+import { compileTextParser, type ParseSlot } from './compiledSchema.ts';
+import { parseRecord, parseRecordFast, type FastDataParser } from './recordFormat.ts';
 import type { AnyEvent, Envelope } from './types.ts';
 
 interface VersionSpec {
@@ -129,6 +134,29 @@ export function createEventRegistry<const Ts extends readonly EventType<string, 
     byType.set(t.type, t.versions);
   }
 
+  // The compiled parser of each version's data (null: that schema is not compiled), found
+  // by the type name's length and text without cutting the name out of the record.
+  interface Compiled {
+    type: string;
+    versions: readonly VersionSpec[];
+    parsers: (FastDataParser | null)[];
+  }
+  const byLength: Compiled[][] = [];
+  for (const [type, versions] of byType) {
+    const parsers = versions.map((spec) => {
+      const parse = compileTextParser(spec.schema);
+      return parse ? { type, parse } : null;
+    });
+    (byLength[type.length] ??= []).push({ type, versions, parsers });
+  }
+  let found: Compiled | undefined;
+  const parserFor = (raw: string, start: number, end: number, v: number): FastDataParser | null | undefined => {
+    const candidates = byLength[end - start];
+    if (candidates) for (const c of candidates) if (raw.startsWith(c.type, start)) return (found = c).parsers[v - 1];
+    return undefined;
+  };
+  const slot: ParseSlot = { value: undefined };
+
   function versionsOf(type: string): readonly VersionSpec[] {
     const versions = byType.get(type);
     if (!versions) throw new EventValidationError(type, 'unknown event type (not in the registry)');
@@ -146,17 +174,30 @@ export function createEventRegistry<const Ts extends readonly EventType<string, 
       return { type: event.type, v: newest.v, data: parsed.data };
     },
     decode(raw, key, position) {
-      const { type, v, data: stored, meta } = parseRecord(raw, key, position);
-      const versions = byType.get(type);
-      if (!versions) throw new EventDecodeError(key, position, `unknown event type ${type}@${v}`);
-      const spec = versions[v - 1];
-      if (!spec) throw new EventDecodeError(key, position, `unknown version ${type}@${v} (newest is ${versions.length})`);
-      const parsed = spec.schema.safeParse(stored);
-      if (!parsed.success) {
-        throw new EventDecodeError(key, position, `${type}@${v} fails its schema: ${describeIssues(parsed.error)}`);
+      // Records written by this store in a compiled schema's form take the fast path; the
+      // rest (and every broken record) the full parse, which names what is wrong.
+      let parts = parseRecordFast(raw, position, parserFor, slot);
+      let versions: readonly VersionSpec[];
+      if (parts) {
+        versions = found!.versions;
+      } else {
+        parts = parseRecord(raw, key, position);
+        const { type, v } = parts;
+        const known = byType.get(type);
+        if (!known) throw new EventDecodeError(key, position, `unknown event type ${type}@${v}`);
+        const spec = known[v - 1];
+        if (!spec) throw new EventDecodeError(key, position, `unknown version ${type}@${v} (newest is ${known.length})`);
+        const parsed = spec.schema.safeParse(parts.data);
+        if (!parsed.success) {
+          throw new EventDecodeError(key, position, `${type}@${v} fails its schema: ${describeIssues(parsed.error)}`);
+        }
+        parts.data = parsed.data;
+        versions = known;
       }
-      const data = v < versions.length ? upcast(type, v, versions, parsed.data, key, position) : parsed.data;
-      return { type, v: versions.length, data, meta } as Envelope<EventOf<Ts[number]>>;
+      if (parts.v < versions.length) parts.data = upcast(parts.type, parts.v, versions, parts.data, key, position);
+      parts.v = versions.length;
+      // The parts are fresh and shaped like an envelope: no second object is needed.
+      return parts as Envelope<EventOf<Ts[number]>>;
     },
   };
 }

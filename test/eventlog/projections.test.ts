@@ -74,10 +74,90 @@ Projections('a rebuild in tiny chunks (many flushes, evicted caches) gives the s
   const ks = keyspaces(db);
   await store.runExclusive(async () => {
     for (const p of [counters, totals]) await ks.table(p.name).clear();
-    const targets = [counters, totals].map((p) => ({ projection: p, table: ks.table(p.name), fresh: true, checkpoint: true }));
+    const targets = [counters, totals].map((p) => ({ projection: p, table: ks.table(p.name), fresh: true, checkpoint: 'end' as const }));
     await replay({ db, ks, registry }, targets, 0, store.headPosition(), { readSize: 3, flushEvents: 4, flushRows: 2, rowCacheSize: 1 });
   });
   assert.equal(await dump(db, '!proj!'), before);
+});
+
+/** A projection that throws at one global position while `failAt` is set. */
+function flaky(failAt: { position: number | null }): Projection<CounterEvent, number> {
+  return {
+    name: 'flaky',
+    version: 1,
+    evolve(e, t) {
+      if (e.meta.globalPosition === failAt.position) throw new Error('boom');
+      t.put(e.meta.stream, (t.get(e.meta.stream) ?? 0) + 1);
+    },
+  };
+}
+
+const checkpointOf = async (db: RootDb, name: string) => JSON.parse((await db.sublevel('checkpoints').get(name))!) as { version: number; position: number };
+
+Projections('an interrupted rebuild leaves its checkpoint at -1, so the next open rebuilds it from scratch', async ({ store, db }) => {
+  await store.close();
+  const failAt = { position: null as number | null };
+  const s1 = await openEventStore({ db, registry, projections: [counters, totals, flaky(failAt)] });
+  await someHistory(s1);
+  const before = await dump(db, '!proj!');
+  failAt.position = 20;
+  await rejects(s1.rebuild(['counters', 'flaky']), (e) => e instanceof ProjectionError);
+  assert.equal(await checkpointOf(db, 'counters'), { version: 1, position: -1 });
+  assert.equal(await checkpointOf(db, 'flaky'), { version: 1, position: -1 });
+  assert.is((await checkpointOf(db, 'totals')).position, s1.headPosition(), 'a projection not rebuilt keeps its checkpoint');
+  await s1.close();
+  failAt.position = null;
+  const s2 = await openEventStore({ db, registry, projections: [counters, totals, flaky(failAt)] });
+  assert.equal(await dump(db, '!proj!'), before);
+  assert.equal(await s2.verify(), []);
+  await s2.close();
+});
+
+Projections('a rebuild writes rows unsynced without checkpoints, then one synced write with them', async ({ store, db }) => {
+  await someHistory(store);
+  const before = await dump(db, '!proj!');
+  const { replay } = await import('../../eventlog/replay.ts');
+  const { keyspaces } = await import('../../eventlog/keys.ts');
+  const ks = keyspaces(db);
+  const writes: { sync: boolean; checkpoints: number; rows: number }[] = [];
+  const batch = db.batch.bind(db) as (ops: unknown[], o?: unknown) => Promise<void>;
+  (db as unknown as { batch: unknown }).batch = (ops: { sublevel: { prefix: string } }[], o?: { sync?: boolean }) => {
+    const checkpoints = ops.filter((op) => op.sublevel.prefix === '!checkpoints!').length;
+    writes.push({ sync: o?.sync === true, checkpoints, rows: ops.length - checkpoints });
+    return batch(ops, o);
+  };
+  await store.runExclusive(async () => {
+    for (const p of [counters, totals]) await ks.table(p.name).clear();
+    const targets = [counters, totals].map((p) => ({ projection: p, table: ks.table(p.name), fresh: true, checkpoint: 'end' as const }));
+    await replay({ db, ks, registry }, targets, 0, store.headPosition(), { readSize: 5, flushRows: 3 });
+  });
+  assert.ok(writes.length > 3, 'several writes');
+  assert.ok(writes.slice(0, -1).every((w) => !w.sync && w.checkpoints === 0 && w.rows > 0));
+  assert.equal(writes.at(-1)!.sync, true);
+  assert.equal(writes.at(-1)!.checkpoints, 2);
+  assert.equal(await dump(db, '!proj!'), before);
+});
+
+Projections('an interrupted catch-up resumes from the rows and checkpoint it last wrote together', async ({ store, db }) => {
+  await someHistory(store);
+  const expected = await dump(db, '!proj!');
+  const { replay } = await import('../../eventlog/replay.ts');
+  const { keyspaces } = await import('../../eventlog/keys.ts');
+  const ks = keyspaces(db);
+  const failAt = { position: 30 as number | null };
+  const p = flaky(failAt);
+  await store.close();
+  await rejects(
+    replay({ db, ks, registry }, [{ projection: p, table: ks.table('flaky'), fresh: true, checkpoint: 'flush' }], 0, 40, { readSize: 4, flushEvents: 8 }),
+    (e) => e instanceof ProjectionError,
+  );
+  const cp = await checkpointOf(db, 'flaky');
+  assert.ok(cp.position >= 7 && cp.position < 30, `checkpoint ${cp.position} at a flush before the failure`);
+  failAt.position = null;
+  const s2 = await openEventStore({ db, registry, projections: [counters, totals, p] });
+  assert.equal(await s2.verify(), []);
+  assert.equal((await dump(db, '!proj!')).filter(([k]) => !k.startsWith(Buffer.from('!proj!!flaky!').toString('hex'))), expected);
+  await s2.close();
 });
 
 Projections('verify reports a corrupted, a missing and an extra row by key', async ({ store, db }) => {

@@ -89,6 +89,42 @@ Registry('an upcaster that throws is a decode error at that record', () => {
   assert.throws(() => r.decode(encodeRecord('Broken', 1, { a: 1 }, meta()), 'k', 3), /upcasting Broken@1 to v2 threw/);
 });
 
+Registry('a record spelled unlike the store writes it (spaces, escapes, key order) reads the same', () => {
+  const stored = encodeRecord('Incremented', 2, { by: 3, note: 'n' }, meta());
+  const respelled = '[ "Incremented", 2, {"note":"\\u006e", "by":3}, "c-1",0,"2026-01-01T00:00:00.000Z","e-1","corr-1"]';
+  const a = registry.decode(stored, '0000000000000007', 7);
+  const b = registry.decode(respelled, '0000000000000007', 7);
+  assert.equal(b, a);
+  assert.equal(Object.keys(b.data), Object.keys(a.data), 'the schema decides the key order');
+  assert.equal(Object.keys(a), ['type', 'v', 'data', 'meta']);
+});
+
+Registry('a raw control character in a record is reported as damage, not read', () => {
+  const raw = encodeRecord('Incremented', 2, { by: 1, note: 'a' }, meta()).replace('"a"', '"a\u0001"');
+  assert.throws(() => registry.decode(raw, '0000000000000003', 3), (e: unknown) => e instanceof EventDecodeError && /not valid JSON/.test((e as Error).message));
+});
+
+Registry('a stored value breaking a check of its schema is an error naming the field', () => {
+  for (const data of [{ by: 1.5, note: 'x' }, { by: 1 }, { by: 1, note: null }, { note: 'x', by: '1' }]) {
+    const raw = encodeRecord('Incremented', 2, data, meta());
+    assert.throws(() => registry.decode(raw, '0000000000000009', 9), (e: unknown) => e instanceof EventDecodeError && /position 9/.test((e as Error).message));
+  }
+  // A plain object schema drops unknown keys (on either path), a strict one refuses them.
+  assert.equal(registry.decode(encodeRecord('Incremented', 2, { by: 1, note: 'x', extra: true }, meta()), 'k', 1).data, { by: 1, note: 'x' });
+  const Strict = defineEvent('Strict', z.strictObject({ n: z.number().int().max(10) }));
+  const r = createEventRegistry([Strict]);
+  assert.throws(() => r.decode(encodeRecord('Strict', 1, { n: 11 }, meta()), 'k', 1), /Strict@1 fails its schema: n:/);
+  assert.throws(() => r.decode(encodeRecord('Strict', 1, { n: 1, m: 2 }, meta()), 'k', 1), /Strict@1 fails its schema/);
+  assert.equal(r.decode(encodeRecord('Strict', 1, { n: 10 }, meta()), 'k', 1).data, { n: 10 });
+});
+
+Registry('types whose schema is not compiled (a refinement) are still read and checked in full', () => {
+  const Even = defineEvent('Even', z.object({ n: z.number() }).refine((d) => d.n % 2 === 0, 'odd'));
+  const r = createEventRegistry([Even]);
+  assert.equal(r.decode(encodeRecord('Even', 1, { n: 2 }, meta()), 'k', 1).data, { n: 2 });
+  assert.throws(() => r.decode(encodeRecord('Even', 1, { n: 3 }, meta()), 'k', 1), /Even@1 fails its schema: \(root\): odd/);
+});
+
 Registry('versions must follow each other and type names must be unique', () => {
   const A = defineEvent('A', z.object({}));
   assert.throws(() => A.upgrade(3, z.object({}), () => ({})), /version 3 must follow 1/);
