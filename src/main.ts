@@ -6,12 +6,12 @@
 import { existsSync } from 'node:fs';
 import { DataDirLockedError } from '../eventlog/index.ts';
 import { MasterKeyMismatchError } from '../eventlog/vault/errors.ts';
-import { startApp } from './app.ts';
+import { DEFAULT_SHUTDOWN_GRACE_MS, startApp, type RunningApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, scrubText } from './log.ts';
 
-/** How long in-flight work may take to finish after a stop signal. */
-const SHUTDOWN_GRACE_MS = 20_000;
+/** Past this, a stop that still has not closed LevelDB is abandoned with exit code 1. */
+const HARD_STOP_MS = DEFAULT_SHUTDOWN_GRACE_MS + 10_000;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -30,26 +30,42 @@ try {
 
 const logger = createLogger({ level: config.logLevel, base: { service: 'music-bot' } });
 
+let app: RunningApp | undefined;
+let signalled = false;
+
+function stop(): void {
+  void app!.stop().then((report) => {
+    logger.info({ cutOff: report.timedOut, failed: report.failed }, 'stopped');
+    // Exit explicitly: a request abandoned after the grace period (a hanging Telegram or
+    // Spotify call) would otherwise keep the event loop alive although LevelDB is closed.
+    logger.flush(() => process.exit(report.failed.length > 0 ? 1 : 0));
+  });
+}
+
+// Registered before start-up, so a signal during a slow start still ends in a clean stop.
+function onSignal(signal: NodeJS.Signals): void {
+  if (signalled) {
+    // A second Ctrl-C: the operator does not want to wait. Every batch is atomic, so
+    // leaving now loses at most work in hand, never the consistency of the data dir.
+    logger.warn({ signal }, 'second stop signal: exiting without waiting');
+    logger.flush();
+    process.exit(1);
+  }
+  signalled = true;
+  logger.info({ signal, graceMs: DEFAULT_SHUTDOWN_GRACE_MS }, 'stopping');
+  setTimeout(() => {
+    logger.error({ hardStopMs: HARD_STOP_MS }, 'shutdown took too long; exiting');
+    logger.flush();
+    process.exit(1);
+  }, HARD_STOP_MS).unref();
+  if (app) stop();
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
 try {
-  const app = await startApp(config, logger);
-  let signalled = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (signalled) return;
-    signalled = true;
-    logger.info({ signal }, 'stopping');
-    const force = setTimeout(() => {
-      logger.error({ graceMs: SHUTDOWN_GRACE_MS }, 'shutdown took too long; exiting');
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
-    force.unref();
-    void app.stop().then(() => {
-      logger.info('stopped');
-      logger.flush();
-      process.exitCode = 0;
-    });
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  app = await startApp(config, logger);
+  if (signalled) stop();
 } catch (err) {
   if (err instanceof DataDirLockedError || err instanceof MasterKeyMismatchError) fail(err.message);
   logger.fatal({ err }, 'start-up failed');
