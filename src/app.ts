@@ -1,15 +1,21 @@
 /**
  * The composition root: builds every part from the config, in dependency order, and stops
- * them in reverse. `main.ts` only reads the environment, calls {@link startApp} and handles
- * signals; tests start the same app against local fakes.
+ * them in an order that loses nothing. `main.ts` only reads the environment, calls
+ * {@link startApp} and handles signals; tests start the same app against local fakes.
  *
- * Order: LevelDB (event log + vault + music cache) → Spotify clients → link service → music
- * pipeline → bot (getMe) → HTTP server (health, OAuth callback, webhook) → sweeper → updates.
+ * Start: LevelDB (event log + vault + music cache; key rotation and vault compaction) →
+ * metrics → Spotify clients → link service → music pipeline → bot (getMe) → HTTP server
+ * (health, metrics, OAuth callback, webhook) → control socket → sweeper → updates.
+ *
+ * Stop (`stop()`, see `src/ops/shutdown.ts`): stop taking updates (polling or webhook) →
+ * wait for updates in hand → close HTTP (in-flight callbacks finish) → control socket →
+ * downloads → mailboxes and sweeper → vault compaction → LevelDB. Waiting steps share one
+ * grace period; closing steps always run, so the data dir is released even when work is cut off.
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { masterKey, openEventStore, openTokenVault, type EventStore } from '../eventlog/index.ts';
 import { createBot, type BotApp, type BotOptions } from './bot/createBot.ts';
+import { createMusicPort } from './bot/music/musicPort.ts';
 import { NotifierRelay } from './bot/notifier.ts';
 import type { Config } from './config.ts';
 import { createCallbackRoute } from './http/callbackRoute.ts';
@@ -20,8 +26,21 @@ import { createLinkRegistry, type StoredEvent } from './link/linkLog.ts';
 import { LinkService } from './link/linkService.ts';
 import { linkProjections } from './link/projections.ts';
 import type { Logger } from './log.ts';
+import { createMusicService } from './music/musicService.ts';
+import { writeBackup } from './ops/backup.ts';
+import { startControlServer } from './ops/controlSocket.ts';
+import { controlSocketPath, dbLocation } from './ops/dataDir.ts';
+import { watchEventLog } from './ops/eventLogMetrics.ts';
+import { rewrapIfRotating } from './ops/keyRotation.ts';
+import { createMetrics, type Metrics } from './ops/metrics.ts';
+import { createMetricsRoute } from './ops/metricsRoute.ts';
+import { runShutdown, type ShutdownReport, type ShutdownStep } from './ops/shutdown.ts';
+import { trackUpdates } from './ops/updateTracker.ts';
+import { compactVault, scheduleVaultCompaction } from './ops/vaultCompaction.ts';
 import { AccountsClient } from './spotify/accountsClient.ts';
 import { WebApiClient } from './spotify/webApiClient.ts';
+
+export { dbLocation } from './ops/dataDir.ts';
 
 /** A running app. */
 export interface RunningApp {
@@ -29,10 +48,14 @@ export interface RunningApp {
   readonly http: HttpServer;
   readonly bot: BotApp;
   readonly links?: LinkService;
+  readonly metrics: Metrics;
   /** The port the HTTP server listens on (useful with `HTTP_PORT=0`). */
   readonly port: number;
-  /** Stops taking updates, lets work in hand finish, closes HTTP and LevelDB. Idempotent. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking updates, lets work in hand finish within the grace period (default
+   * {@link DEFAULT_SHUTDOWN_GRACE_MS}), closes HTTP and LevelDB. Idempotent; never throws.
+   */
+  stop(options?: { graceMs?: number }): Promise<ShutdownReport>;
 }
 
 /** Test and benchmark knobs; production passes none. */
@@ -40,10 +63,18 @@ export interface AppOptions {
   bot?: BotOptions;
   /** How often expiries, reminders and crash recovery run (default 30 s). */
   sweepIntervalMs?: number;
+  /** Node process metrics on `/metrics` (default true). */
+  processMetrics?: boolean;
+  /** Delay between an append that shredded a data key and the vault compaction (default 60 s). */
+  vaultCompactionDelayMs?: number;
 }
 
-/** Where the LevelDB of `DATA_DIR` lives. */
-export const dbLocation = (dataDir: string) => join(dataDir, 'db');
+/** How long waiting for in-flight work may take in all, unless `stop()` is told otherwise. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 15_000;
+
+/** Names of the stop steps, in the order they run. */
+const STOP_ORDER = ['bot', 'updates', 'http', 'control', 'downloads', 'music', 'links', 'compaction', 'store'] as const;
+type StopStepName = (typeof STOP_ORDER)[number];
 
 /**
  * Starts everything. Throws `DataDirLockedError` when another process holds the data dir
@@ -52,24 +83,40 @@ export const dbLocation = (dataDir: string) => join(dataDir, 'db');
 export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<RunningApp> {
   for (const feature of Object.values(config.features)) if (!feature.enabled) logger.info(feature.reason);
 
-  await mkdir(config.storage.dataDir, { recursive: true });
+  await mkdir(config.storage.dataDir, { recursive: true, mode: 0o700 });
   const store = await openEventStore<StoredEvent>({
     location: dbLocation(config.storage.dataDir),
     registry: createLinkRegistry(),
     projections: [...linkProjections],
     logger: logger.child({ module: 'eventlog' }),
   });
-  const cleanup: Array<() => Promise<unknown>> = [() => store.close()];
+  const steps = new Map<StopStepName, ShutdownStep>();
+  const stopStep = (name: StopStepName, kind: ShutdownStep['kind'], run: ShutdownStep['run']) => steps.set(name, { name, kind, run });
+  const stopAll = (graceMs: number) => runShutdown(STOP_ORDER.flatMap((n) => steps.get(n) ?? []), { graceMs, logger });
+  stopStep('store', 'close', () => store.close());
   try {
     const vault = await openTokenVault({
       db: store.db,
       masterKeys: [config.storage.masterKey, ...config.storage.previousMasterKeys].map((k) => masterKey(k)),
       runExclusive: store.runExclusive,
     });
+    await rewrapIfRotating(vault, config.storage.previousMasterKeys.length, logger);
+    // Drops data keys shredded (or re-wrapped) before the last stop from the LevelDB files.
+    await compactVault(store.db);
+    const compaction = scheduleVaultCompaction(store, logger, { delayMs: options.vaultCompactionDelayMs });
+    stopStep('compaction', 'close', () => compaction.stop());
+
+    const metrics = createMetrics({ processMetrics: options.processMetrics });
+    const unwatch = watchEventLog(store, metrics, linkProjections.map((p) => p.name));
+    stopStep('store', 'close', async () => {
+      unwatch();
+      await store.close();
+    });
 
     const { spotify: sc } = config;
+    const onResponse = metrics.spotifyResponse;
     const accounts = config.features.spotify.enabled
-      ? new AccountsClient({ accountsUrl: sc.accountsUrl, clientId: sc.clientId!, clientSecret: sc.clientSecret!, redirectUri: sc.redirectUri ?? '' })
+      ? new AccountsClient({ accountsUrl: sc.accountsUrl, clientId: sc.clientId!, clientSecret: sc.clientSecret!, redirectUri: sc.redirectUri ?? '', onResponse })
       : undefined;
     const relay = new NotifierRelay();
     let links: LinkService | undefined;
@@ -79,53 +126,62 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
           apiUrl: sc.apiUrl,
           getAccessToken: (userId, opts) => (links ? links.getAccessToken(userId, opts) : Promise.reject(new NotLinkedError('unlinked'))),
           appToken: (opts) => accounts.clientCredentialsToken(opts),
+          onResponse,
         })
       : undefined;
     if (accounts && spotify && config.features.spotifyLogin.enabled) {
       links = new LinkService({ store, vault, accounts, profiles: spotify, notifier: relay, logger });
     }
 
-    const bot = createBot({ config, links, spotify, logger, ...(options.bot ? { options: options.bot } : {}) });
+    // The music pipeline's file_id cache is a keyspace of store.db, so backups include it.
+    const music = createMusicService({ config, db: store.db, spotify, logger, metrics: metrics.music });
+    metrics.watchMusicQueue(() => music.queue.stats());
+    stopStep('downloads', 'wait', () => music.queue.idle()); // let jobs in hand finish…
+    stopStep('music', 'close', () => music.close()); // …then abort what is left
+
+    const bot = createBot({ config, links, spotify, music: createMusicPort(music), logger, ...(options.bot ? { options: options.bot } : {}) });
+    const updates = trackUpdates(bot.bot, (type, outcome) => metrics.updates.inc({ type, outcome }));
+    metrics.gauge('telegram_updates_in_flight', 'Telegram updates being handled right now', [], () => updates.inFlight());
     relay.connect(bot.notifier);
     await bot.bot.init();
 
     const routes = [
       ...createHealthRoutes({ readiness: () => ({ dataDir: store.db.status === 'open', bot: bot.isConnected() }), logger }),
+      createMetricsRoute(metrics),
       ...(links ? [createCallbackRoute({ flow: links.callbackFlow, botUsername: bot.bot.botInfo.username, logger })] : []),
       ...(bot.webhookRoute ? [bot.webhookRoute] : []),
     ];
     const http = createHttpServer({ host: config.http.host, port: config.http.port, routes, logger: logger.child({ module: 'http' }) });
     const { port } = await http.listen();
-    cleanup.unshift(() => http.close());
+    // In-flight callbacks get up to 10 s of what is left; then their sockets are cut.
+    stopStep('http', 'close', (remaining) => http.close(Math.min(remaining, 10_000)));
     logger.info({ host: config.http.host, port }, 'HTTP server listening');
 
-    links?.start(options.sweepIntervalMs);
-    if (links) cleanup.unshift(() => links.stop());
-    await bot.start();
-    cleanup.unshift(() => bot.stop());
+    const control = await startControlServer({
+      path: controlSocketPath(config.storage.dataDir),
+      handlers: { backup: (out) => writeBackup(store, out) },
+      logger: logger.child({ module: 'control' }),
+    });
+    if (control) stopStep('control', 'close', (remaining) => control.close(Math.min(remaining, 5_000)));
 
-    let stopping: Promise<void> | undefined;
+    links?.start(options.sweepIntervalMs);
+    if (links) stopStep('links', 'wait', () => links.stop());
+    await bot.start();
+    stopStep('bot', 'wait', () => bot.stop());
+    stopStep('updates', 'wait', () => updates.idle());
+
+    let stopping: Promise<ShutdownReport> | undefined;
     return {
       store,
       http,
       bot,
       links,
+      metrics,
       port,
-      stop: () => (stopping ??= runAll(cleanup, logger)),
+      stop: (opts = {}) => (stopping ??= stopAll(opts.graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS)),
     };
   } catch (err) {
-    await runAll(cleanup, logger);
+    await stopAll(5_000);
     throw err;
-  }
-}
-
-/** Runs every cleanup step in order; one failing step does not skip the rest. */
-async function runAll(steps: ReadonlyArray<() => Promise<unknown>>, logger: Logger): Promise<void> {
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (err) {
-      logger.error({ err }, 'shutdown step failed');
-    }
   }
 }
