@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EventLogError } from '../../../eventlog/index.ts';
 import { atCommand } from './at.ts';
+import { backupCommand, restoreCommand } from './backup.ts';
 import type { Command, CommandContext, CommandOutput } from './command.ts';
 import { defaultDataDir, openLogReader, openLogWriter } from './dataDir.ts';
 import { EXIT, ReplayError, usageError } from './errors.ts';
@@ -26,7 +27,7 @@ import { usersCommand } from './users.ts';
 import { verifyCommand } from './verify.ts';
 
 /** Every subcommand, in the order help lists them. */
-export const COMMANDS: readonly Command[] = [usersCommand, historyCommand, atCommand, rebuildCommand, verifyCommand];
+export const COMMANDS: readonly Command[] = [usersCommand, historyCommand, atCommand, rebuildCommand, verifyCommand, backupCommand, restoreCommand];
 
 /** Where the CLI writes. */
 export interface CliIo {
