@@ -1,6 +1,7 @@
 /**
- * Regenerates the generated blocks of `docs/machines/spotifyLink.md` (the Mermaid diagram and
- * the event × state table) from the machine definition.
+ * Regenerates the generated blocks of the machine's docs from its definition: the Mermaid
+ * diagram and the event × state table in `docs/machines/spotifyLink.md`, and the same diagram
+ * in `docs/architecture.md`.
  *
  * Usage: `npx tsx scripts/gen-machine-docs.ts` (rewrite) or `... --check` (exit 1 when stale).
  */
@@ -9,20 +10,24 @@ import { linkDocBlocks, replaceGeneratedBlocks } from '../machines/spotifyLink.d
 import { LINK_EVENT_TYPES } from '../machines/spotifyLink.events.ts';
 import { linkMachine } from '../machines/spotifyLink.machine.ts';
 
-const file = new URL('../docs/machines/spotifyLink.md', import.meta.url);
-const current = readFileSync(file, 'utf8');
-const next = replaceGeneratedBlocks(current, linkDocBlocks(linkMachine, LINK_EVENT_TYPES));
+const blocks = linkDocBlocks(linkMachine, LINK_EVENT_TYPES);
+const targets: Array<{ path: string; blocks: Record<string, string> }> = [
+  { path: 'docs/machines/spotifyLink.md', blocks },
+  { path: 'docs/architecture.md', blocks: { diagram: blocks.diagram } },
+];
 
-if (process.argv.includes('--check')) {
-  if (next !== current) {
-    console.error('docs/machines/spotifyLink.md is stale: run npx tsx scripts/gen-machine-docs.ts');
+const check = process.argv.includes('--check');
+for (const target of targets) {
+  const file = new URL(`../${target.path}`, import.meta.url);
+  const current = readFileSync(file, 'utf8');
+  const next = replaceGeneratedBlocks(current, target.blocks);
+  if (next === current) {
+    console.log(`${target.path} is up to date`);
+  } else if (check) {
+    console.error(`${target.path} is stale: run npx tsx scripts/gen-machine-docs.ts`);
     process.exitCode = 1;
   } else {
-    console.log('docs/machines/spotifyLink.md is up to date');
+    writeFileSync(file, next);
+    console.log(`${target.path} regenerated`);
   }
-} else if (next !== current) {
-  writeFileSync(file, next);
-  console.log('docs/machines/spotifyLink.md regenerated');
-} else {
-  console.log('docs/machines/spotifyLink.md already up to date');
 }

@@ -95,6 +95,11 @@ Doc('the committed diagram matches the machine (run scripts/gen-machine-docs.ts 
   assert.fixture(block(doc, 'diagram'), linkDocBlocks(linkMachine).diagram);
 });
 
+Doc('docs/architecture.md carries the same generated diagram', () => {
+  const doc = readFileSync(new URL('../../docs/architecture.md', import.meta.url), 'utf8');
+  assert.fixture(block(doc, 'diagram'), linkDocBlocks(linkMachine).diagram);
+});
+
 Doc('the committed event × state table matches the machine', () => {
   const doc = readFileSync(DOC, 'utf8');
   assert.fixture(block(doc, 'table'), linkDocBlocks(linkMachine, LINK_EVENT_TYPES).table);
