@@ -5,31 +5,19 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FluentResource } from '@fluent/bundle';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BOT_COMMANDS } from '../../src/bot/commands.ts';
 import { t } from '../../src/i18n/translate.ts';
+import { ftlCatalog } from '../helpers/ftlCatalog.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const Keys = suite('bot locale files');
 
-function variablesOf(node: unknown, into = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) for (const item of node) variablesOf(item, into);
-  else if (node !== null && typeof node === 'object') {
-    const n = node as Record<string, unknown>;
-    if (n.type === 'var' && typeof n.name === 'string') into.add(n.name);
-    for (const value of Object.values(n)) variablesOf(value, into);
-  }
-  return into;
-}
-
 function catalog(locale: 'en' | 'ru'): Map<string, string[]> {
-  const source = readFileSync(join(root, `src/i18n/locales/bot.${locale}.ftl`), 'utf8');
-  const body = new FluentResource(source).body;
-  const entryLines = source.split('\n').filter((l) => /^-?[a-zA-Z][\w-]*\s*=/.test(l)).length;
-  assert.is(body.length, entryLines, `bot.${locale}.ftl: an entry did not parse`);
-  return new Map(body.map((e) => [e.id, [...variablesOf(e.value)].sort()]));
+  const { messages, parsed, entryLines } = ftlCatalog(readFileSync(join(root, `src/i18n/locales/bot.${locale}.ftl`), 'utf8'));
+  assert.is(parsed, entryLines, `bot.${locale}.ftl: an entry did not parse`);
+  return messages;
 }
 
 function sourcesOf(dir: string): string[] {

@@ -7,41 +7,14 @@ import * as assert from 'uvu/assert';
 import { FluentResource } from '@fluent/bundle';
 import { LOCALES, type Locale } from '../../src/i18n/locale.ts';
 import { readLocaleSource } from '../../src/i18n/translate.ts';
+import { ftlCatalog, variablesOf, type FtlCatalog } from '../helpers/ftlCatalog.ts';
 
-type Node = unknown;
-
-/** Every `$variable` referenced anywhere in a pattern (select expressions and arguments included). */
-function variablesOf(node: Node, into = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) for (const item of node) variablesOf(item, into);
-  else if (node !== null && typeof node === 'object') {
-    const n = node as Record<string, unknown>;
-    if (n.type === 'var' && typeof n.name === 'string') into.add(n.name);
-    for (const value of Object.values(n)) variablesOf(value, into);
-  }
-  return into;
-}
-
-interface Catalog {
-  /** key (and `key.attr`) → sorted variable names */
-  readonly messages: Map<string, string[]>;
-  readonly entryLines: number;
-}
-
-function catalog(locale: Locale): Catalog {
-  const source = readLocaleSource(locale);
-  const resource = new FluentResource(source);
-  const messages = new Map<string, string[]>();
-  for (const entry of resource.body) {
-    messages.set(entry.id, [...variablesOf(entry.value)].sort());
-    for (const [attr, pattern] of Object.entries(entry.attributes)) messages.set(`${entry.id}.${attr}`, [...variablesOf(pattern)].sort());
-  }
-  // Lines that start an entry (`key =` or `-term =`); Fluent drops broken ones without a word.
-  const entryLines = source.split('\n').filter((l) => /^-?[a-zA-Z][\w-]*\s*=/.test(l)).length;
-  return { messages, entryLines };
+function catalog(locale: Locale): FtlCatalog {
+  return ftlCatalog(readLocaleSource(locale));
 }
 
 const Locales = suite('locale files');
-const catalogs = Object.fromEntries(LOCALES.map((l) => [l, catalog(l)])) as Record<Locale, Catalog>;
+const catalogs = Object.fromEntries(LOCALES.map((l) => [l, catalog(l)])) as Record<Locale, FtlCatalog>;
 
 Locales('every entry of each file parses (no junk skipped)', () => {
   for (const locale of LOCALES) {
