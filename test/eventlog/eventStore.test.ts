@@ -11,7 +11,7 @@ import {
   type EventStore,
 } from '../../eventlog/index.ts';
 import { encodeRecord } from '../../eventlog/recordFormat.ts';
-import { rejects } from './fixtures/rejects.ts';
+import { rejects } from '../helpers/rejects.ts';
 import { amount, counters, fakeClock, Incremented, memoryDb, registry, Reset, totals, type CounterEvent } from './fixtures/counterEvents.ts';
 
 const Store = suite<{ store: EventStore<CounterEvent> }>('event store: append, read, subscribe');

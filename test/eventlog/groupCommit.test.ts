@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { NO_STREAM, openEventStore, ProjectionError, VersionConflictError, type EventStore, type Projection } from '../../eventlog/index.ts';
 import { amount, counters, Incremented, memoryDb, registry, type CounterEvent } from './fixtures/counterEvents.ts';
-import { rejects } from './fixtures/rejects.ts';
+import { rejects } from '../helpers/rejects.ts';
 
 const Group = suite<{ store: EventStore<CounterEvent>; batches: number[] }>('group commit and concurrency');
 

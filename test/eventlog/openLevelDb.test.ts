@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { DataDirLockedError, openEventStore, openLevelDb } from '../../eventlog/index.ts';
 import { exited, waitForLine } from './fixtures/childProcess.ts';
 import { registry } from './fixtures/counterEvents.ts';
-import { rejects } from './fixtures/rejects.ts';
+import { rejects } from '../helpers/rejects.ts';
 
 const Lock = suite<{ dir: string }>('data dir lock');
 

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { NO_STREAM, openEventStore, ProjectionError, type EventStore, type Projection, type RootDb } from '../../eventlog/index.ts';
 import { counters, Incremented, memoryDb, registry, Reset, totals, type CounterEvent } from './fixtures/counterEvents.ts';
-import { rejects } from './fixtures/rejects.ts';
+import { rejects } from '../helpers/rejects.ts';
 
 const Projections = suite<{ db: RootDb; store: EventStore<CounterEvent> }>('inline projections, rebuild and verify');
 

@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { rejects } from '../helpers/rejects.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AccountsClient, SPOTIFY_SCOPES, type AccountsClientOptions } from '../../src/spotify/accountsClient.ts';
@@ -20,14 +21,6 @@ function client(extra: Partial<AccountsClientOptions> = {}): AccountsClient {
   });
 }
 
-async function caught(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Logs in through the fake's /authorize and returns the code with its verifier. */
 async function loginCode(accounts: AccountsClient): Promise<{ code: string; verifier: string }> {
@@ -100,7 +93,7 @@ Exchange('a code is exchanged with the PKCE verifier and Basic client auth', asy
 Exchange('a wrong verifier is refused as invalid_grant', async () => {
   const accounts = client();
   const { code } = await loginCode(accounts);
-  const err = await caught(accounts.exchangeCode({ code, codeVerifier: createPkcePair().verifier }));
+  const err = await rejects(accounts.exchangeCode({ code, codeVerifier: createPkcePair().verifier }));
   assert.instance(err, InvalidGrantError);
   assert.is((err as InvalidGrantError).code, 'SPOTIFY_INVALID_GRANT');
 });
@@ -109,11 +102,11 @@ Exchange('a code used twice is refused the second time', async () => {
   const accounts = client();
   const { code, verifier } = await loginCode(accounts);
   await accounts.exchangeCode({ code, codeVerifier: verifier });
-  assert.instance(await caught(accounts.exchangeCode({ code, codeVerifier: verifier })), InvalidGrantError);
+  assert.instance(await rejects(accounts.exchangeCode({ code, codeVerifier: verifier })), InvalidGrantError);
 });
 
 Exchange('a wrong client secret is an operator problem, not retryable', async () => {
-  const err = await caught(client({ clientSecret: 'wrong' }).refresh('whatever'));
+  const err = await rejects(client({ clientSecret: 'wrong' }).refresh('whatever'));
   assert.instance(err, ExternalServiceError);
   assert.is((err as ExternalServiceError).failure, 'client-config');
   assert.is((err as ExternalServiceError).retryable, false);
@@ -139,7 +132,7 @@ Exchange('with rotation each refresh returns a new refresh token and the old one
   const second = await accounts.refresh(first.refreshToken!);
   assert.type(second.refreshToken, 'string');
   assert.is.not(second.refreshToken, first.refreshToken);
-  assert.instance(await caught(accounts.refresh(first.refreshToken!)), InvalidGrantError);
+  assert.instance(await rejects(accounts.refresh(first.refreshToken!)), InvalidGrantError);
   const third = await accounts.refresh(second.refreshToken!);
   assert.type(third.accessToken, 'string');
 });
@@ -147,7 +140,7 @@ Exchange('with rotation each refresh returns a new refresh token and the old one
 Exchange('a refresh token past its lifetime gives invalid_grant', async () => {
   const { refreshToken } = fake.issueTokens('alice');
   fake.revokeRefreshTokens('alice');
-  assert.instance(await caught(client().refresh(refreshToken)), InvalidGrantError);
+  assert.instance(await rejects(client().refresh(refreshToken)), InvalidGrantError);
 });
 
 Exchange.run();
@@ -180,7 +173,7 @@ AppToken('the app token is renewed 60 s before it expires', async () => {
 AppToken('a failed request is not cached and forceRefresh drops a cached token', async () => {
   const accounts = client();
   fake.fail('token', { kind: 'server-error', status: 503 });
-  assert.instance(await caught(accounts.clientCredentialsToken()), ExternalServiceError);
+  assert.instance(await rejects(accounts.clientCredentialsToken()), ExternalServiceError);
   const a = await accounts.clientCredentialsToken();
   const b = await accounts.clientCredentialsToken({ forceRefresh: true });
   assert.is.not(a, b);
@@ -222,7 +215,7 @@ for (const [name, failure, check] of rows) {
   Errors(`refresh: ${name}, and the error shows no secret`, async () => {
     const { refreshToken } = fake.issueTokens('alice');
     fake.fail('token', failure);
-    const err = await caught(client({ timeoutMs: 150 }).refresh(refreshToken));
+    const err = await rejects(client({ timeoutMs: 150 }).refresh(refreshToken));
     check(err);
     assert.equal(fake.leaksIn(errorDump(err)), []);
   });
@@ -232,7 +225,7 @@ Errors('code exchange failures show neither the code nor the verifier', async ()
   const accounts = client();
   const { code, verifier } = await loginCode(accounts);
   fake.fail('token', { kind: 'invalid_grant' });
-  const err = await caught(accounts.exchangeCode({ code, codeVerifier: verifier }));
+  const err = await rejects(accounts.exchangeCode({ code, codeVerifier: verifier }));
   assert.instance(err, InvalidGrantError);
   const dump = errorDump(err);
   assert.equal(fake.leaksIn(dump), []);
@@ -245,7 +238,7 @@ Errors('an unreachable accounts service is a retryable network error', async () 
   const { port } = closed.address() as AddressInfo;
   await new Promise<void>((r) => closed.close(() => r()));
   const statuses: number[] = [];
-  const err = await caught(client({ accountsUrl: `http://127.0.0.1:${port}`, onResponse: (s) => statuses.push(s) }).refresh('x'));
+  const err = await rejects(client({ accountsUrl: `http://127.0.0.1:${port}`, onResponse: (s) => statuses.push(s) }).refresh('x'));
   assert.instance(err, ExternalServiceError);
   assert.equal([(err as ExternalServiceError).failure, (err as ExternalServiceError).retryable], ['network', true]);
   assert.equal(statuses, [0]);
@@ -255,7 +248,7 @@ Errors('the metrics hook sees each status with the endpoint name', async () => {
   const seen: string[] = [];
   const accounts = client({ onResponse: (s, e) => seen.push(`${e}:${s}`) });
   fake.fail('token', { kind: 'server-error', status: 502 });
-  await caught(accounts.clientCredentialsToken());
+  await rejects(accounts.clientCredentialsToken());
   await accounts.clientCredentialsToken();
   assert.equal(seen, ['token:502', 'token:200']);
 });

@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { rejects } from '../helpers/rejects.ts';
 import { AccountsClient } from '../../src/spotify/accountsClient.ts';
 import {
   ExternalServiceError,
@@ -40,14 +41,6 @@ function api(extra: Partial<WebApiClientOptions> = {}): WebApiClient {
   });
 }
 
-async function caught(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function setup(): Promise<void> {
   fake = await startFakeSpotify();
@@ -158,8 +151,8 @@ Reads('an empty history is an empty page without cursors', async () => {
 });
 
 Reads('a limit outside 1–50 or both cursors are refused before any request', async () => {
-  for (const limit of [0, 51, 2.5]) await caught(api().recentlyPlayed(USER, { limit })).then((e) => assert.instance(e, RangeError));
-  assert.instance(await caught(api().recentlyPlayed(USER, { before: 1, after: 2 })), TypeError);
+  for (const limit of [0, 51, 2.5]) await rejects(api().recentlyPlayed(USER, { limit })).then((e) => assert.instance(e, RangeError));
+  assert.instance(await rejects(api().recentlyPlayed(USER, { before: 1, after: 2 })), TypeError);
   assert.is(fake.count('recently-played'), 0);
 });
 
@@ -183,7 +176,7 @@ Reads("a track with the user's token; no ISRC and only a large cover are fine", 
 
 Reads('an unknown track is null; a malformed id never reaches Spotify', async () => {
   assert.is(await api().track('0000000000000000000000'), null);
-  assert.instance(await caught(api().track('../me')), TypeError);
+  assert.instance(await rejects(api().track('../me')), TypeError);
   assert.is(fake.count('track'), 1);
 });
 
@@ -221,7 +214,7 @@ const rows: [string, FakeFailure, (e: unknown) => void][] = [
 for (const [name, failure, check] of rows) {
   Errors(`${name}, and the error shows no token`, async () => {
     fake.fail('currently-playing', failure);
-    const err = await caught(api({ timeoutMs: 150 }).currentlyPlaying(USER));
+    const err = await rejects(api({ timeoutMs: 150 }).currentlyPlaying(USER));
     check(err);
     assert.equal(fake.leaksIn(errorDump(err)), []);
     assert.is(fake.count('token'), 0); // none of these is a reason to refresh
@@ -230,7 +223,7 @@ for (const [name, failure, check] of rows) {
 
 Errors('an account missing from User Management gets NotRegisteredError with what the operator must do', async () => {
   fake.setRegistered('alice', false);
-  const err = await caught(api().me(USER));
+  const err = await rejects(api().me(USER));
   assert.instance(err, NotRegisteredError);
   assert.is((err as NotRegisteredError).code, 'SPOTIFY_NOT_REGISTERED');
   assert.match((err as Error).message, /User Management/);
@@ -239,7 +232,7 @@ Errors('an account missing from User Management gets NotRegisteredError with wha
 
 Errors('a grant without the currently-playing scope gets InsufficientScopeError', async () => {
   tokens.access = fake.issueTokens('alice', ['user-read-recently-played']).accessToken;
-  assert.instance(await caught(api().currentlyPlaying(USER)), InsufficientScopeError);
+  assert.instance(await rejects(api().currentlyPlaying(USER)), InsufficientScopeError);
   assert.ok(await api().recentlyPlayed(USER));
 });
 
@@ -256,7 +249,7 @@ Errors('a 401 forces exactly one refresh and the retry succeeds', async () => {
 
 Errors('a second 401 after the refresh is SpotifyUnauthorizedError, without more refreshes', async () => {
   fake.fail('me', { kind: 'unauthorized' }, { times: 2 });
-  const err = await caught(api().me(USER));
+  const err = await rejects(api().me(USER));
   assert.instance(err, SpotifyUnauthorizedError);
   assert.is((err as SpotifyUnauthorizedError).code, 'SPOTIFY_UNAUTHORIZED');
   assert.is(fake.count('token', { grantType: 'refresh_token' }), 1);
@@ -265,7 +258,7 @@ Errors('a second 401 after the refresh is SpotifyUnauthorizedError, without more
 });
 
 Errors('a 401 on meWithToken is final: there is no link to refresh', async () => {
-  const err = await caught(api().meWithToken('not-a-token'));
+  const err = await rejects(api().meWithToken('not-a-token'));
   assert.instance(err, SpotifyUnauthorizedError);
   assert.equal(tokenCalls, []);
   assert.is(fake.count('me'), 1);
@@ -282,7 +275,7 @@ Errors('a 401 on the app token renews the app token once', async () => {
 Errors('a failing refresh during the 401 retry surfaces as is (invalid_grant)', async () => {
   fake.expireAccessTokens('alice');
   fake.revokeRefreshTokens('alice');
-  const err = await caught(api().currentlyPlaying(USER));
+  const err = await rejects(api().currentlyPlaying(USER));
   assert.is((err as { code?: string }).code, 'SPOTIFY_INVALID_GRANT');
 });
 

@@ -14,7 +14,7 @@ import {
   type RootDb,
 } from '../../../eventlog/index.ts';
 import { Incremented, memoryDb, noteOf, registry } from '../fixtures/counterEvents.ts';
-import { rejects } from '../fixtures/rejects.ts';
+import { rejects } from '../../helpers/rejects.ts';
 
 const Vault = suite<{ db: RootDb; k1: MasterKey; k2: MasterKey }>('token vault');
 
