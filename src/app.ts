@@ -40,7 +40,6 @@ import { compactVault, scheduleVaultCompaction } from './ops/vaultCompaction.ts'
 import { AccountsClient } from './spotify/accountsClient.ts';
 import { WebApiClient } from './spotify/webApiClient.ts';
 
-export { dbLocation } from './ops/dataDir.ts';
 
 /** A running app. */
 export interface RunningApp {

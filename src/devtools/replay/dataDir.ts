@@ -28,6 +28,7 @@ import { readCheckpoint, type Checkpoint } from '../../../eventlog/checkpoint.ts
 import { keyspaces, type Keyspaces } from '../../../eventlog/keys.ts';
 import { createLinkRegistry, type StoredEvent } from '../../link/linkLog.ts';
 import { linkProjections } from '../../link/projections.ts';
+import { dbLocation } from '../../ops/dataDir.ts';
 import { copyLevelDir, removeCopy } from './copyDataDir.ts';
 import { ReplayError } from './errors.ts';
 
@@ -67,16 +68,9 @@ function lockedError(dataDir: string, err: unknown, copyAllowed: boolean): Repla
   return new ReplayError('DATA_DIR_LOCKED', `data dir ${dataDir} is in use by another process (the running bot?)`, { hint, cause: err });
 }
 
-/**
- * The LevelDB directory of a data dir: `<DATA_DIR>/db`, as `dbLocation` in `src/app.ts` lays
- * it out (a test keeps the two equal). Not imported from there: `app.ts` pulls in the whole
- * bot, which would double the CLI's start-up time.
- */
-export const dbDirOf = (dataDir: string): string => join(dataDir, 'db');
-
 /** Refuses a data dir without an event log instead of letting LevelDB create an empty one. */
 function requireLog(dataDir: string): string {
-  const dbDir = dbDirOf(dataDir);
+  const dbDir = dbLocation(dataDir);
   if (!existsSync(join(dbDir, 'CURRENT'))) {
     throw new ReplayError('NO_DATA_DIR', `no event log in ${dataDir} (expected a LevelDB directory at ${dbDir})`, {
       hint: 'pass --data-dir <dir> or set DATA_DIR to the bot\'s data directory',

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { openEventStore, openLevelDb, type Envelope } from '../../../eventlog/index.ts';
 import { createLinkRegistry, type StoredEvent } from '../../link/linkLog.ts';
 import { copyLevelDir, removeCopy } from '../replay/copyDataDir.ts';
-import { dbDirOf } from '../replay/dataDir.ts';
+import { dbLocation } from '../../ops/dataDir.ts';
 import type { EventSink, VizSource } from './source.ts';
 
 /** Options of {@link dataDirSource}. */
@@ -62,7 +62,7 @@ async function readNewEvents(dbDir: string, after: number): Promise<Envelope<Sto
  * @example startVisualizer({ source: dataDirSource('./data', { pollMs: 500 }) })
  */
 export function dataDirSource(dataDir: string, options: DataDirSourceOptions = {}): VizSource {
-  const dbDir = dbDirOf(dataDir);
+  const dbDir = dbLocation(dataDir);
   const pollMs = options.pollMs ?? 1000;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;

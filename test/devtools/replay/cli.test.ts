@@ -11,11 +11,10 @@ import { ClassicLevel } from 'classic-level';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LINK_EVENT_TYPES } from '../../../machines/spotifyLink.events.ts';
-import { dbLocation } from '../../../src/app.ts';
 import { generateLinkLog, LOG_FINAL_STATES, LOG_USERS, tempDataDir, type GeneratedLog } from '../../helpers/replayLog.ts';
 import { runReplay } from '../../helpers/runReplay.ts';
 import { runCli } from '../../../src/devtools/replay/cli.ts';
-import { dbDirOf } from '../../../src/devtools/replay/dataDir.ts';
+import { dbLocation } from '../../../src/ops/dataDir.ts';
 
 const Cli = suite('replay CLI');
 let log: GeneratedLog;
@@ -203,10 +202,6 @@ Cli('--help explains each command and the exit codes', async () => {
   assert.match(runs[3]!.stdout, /^usage: replay at <userId> <position\|ISO time> \[options\]$/m);
   assert.match(runs[4]!.stdout, /--copy is refused/);
   assert.is(runs[6]!.stdout, runs[3]!.stdout);
-});
-
-Cli('the CLI reads the LevelDB directory where the app keeps it', () => {
-  assert.is(dbDirOf('/srv/bot-data'), dbLocation('/srv/bot-data'));
 });
 
 Cli('DATA_DIR is the default data dir', async () => {

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { copyLevelDir, removeCopy } from '../../../src/devtools/replay/copyDataDir.ts';
-import { dbDirOf, openLogReader } from '../../../src/devtools/replay/dataDir.ts';
+import { openLogReader } from '../../../src/devtools/replay/dataDir.ts';
+import { dbLocation } from '../../../src/ops/dataDir.ts';
 import { ReplayError } from '../../../src/devtools/replay/errors.ts';
 import { verifyProjections } from '../../../src/devtools/replay/verifyProjections.ts';
 import { linkProjections } from '../../../src/link/projections.ts';
@@ -19,7 +20,7 @@ const Copy = suite('copyLevelDir');
 
 Copy('copies taken during a stream of appends are consistent stores', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'copy-src-'));
-  const h = await startLinkHarness({ location: dbDirOf(dataDir) });
+  const h = await startLinkHarness({ location: dbLocation(dataDir) });
   let writing = true;
   let next = 1;
   const writer = (async () => {
@@ -39,7 +40,7 @@ Copy('copies taken during a stream of appends are consistent stores', async () =
   try {
     for (let i = 0; i < 5; i++) {
       const target = await mkdtemp(join(tmpdir(), 'copy-dst-'));
-      await copyLevelDir(dbDirOf(dataDir), { into: dbDirOf(target) });
+      await copyLevelDir(dbLocation(dataDir), { into: dbLocation(target) });
       const reader = await openLogReader(target, { copy: false });
       try {
         let expected = 0;
@@ -53,7 +54,7 @@ Copy('copies taken during a stream of appends are consistent stores', async () =
         await rm(target, { recursive: true, force: true });
       }
     }
-    const tables = (await readdir(dbDirOf(dataDir))).filter((n) => n.endsWith('.ldb'));
+    const tables = (await readdir(dbLocation(dataDir))).filter((n) => n.endsWith('.ldb'));
     assert.ok(tables.length > 0, `LevelDB flushed memtables meanwhile (${bulk} bulk writes)`);
   } finally {
     writing = false;
@@ -66,7 +67,7 @@ Copy('copies taken during a stream of appends are consistent stores', async () =
 
 Copy('a copy during which LevelDB switches its files is taken again, and is consistent', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'copy-churn-'));
-  const h = await startLinkHarness({ location: dbDirOf(dataDir) });
+  const h = await startLinkHarness({ location: dbLocation(dataDir) });
   await h.link(1);
   const noise = h.store.db.sublevel<string, string>('noise', { keyEncoding: 'utf8', valueEncoding: 'utf8' });
   const filler = 'x'.repeat(64 * 1024);
@@ -74,8 +75,8 @@ Copy('a copy during which LevelDB switches its files is taken again, and is cons
   const retries: number[] = [];
   let burst = false;
   try {
-    await copyLevelDir(dbDirOf(dataDir), {
-      into: dbDirOf(target),
+    await copyLevelDir(dbLocation(dataDir), {
+      into: dbLocation(target),
       onRetry: (attempt) => retries.push(attempt),
       async copyFile(from, to) {
         await copyFile(from, to);

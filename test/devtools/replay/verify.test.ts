@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { openLevelDb } from '../../../eventlog/index.ts';
 import { keyspaces } from '../../../eventlog/keys.ts';
 import { runCli } from '../../../src/devtools/replay/cli.ts';
-import { dbDirOf } from '../../../src/devtools/replay/dataDir.ts';
+import { dbLocation } from '../../../src/ops/dataDir.ts';
 import { generateLinkLog, type GeneratedLog } from '../../helpers/replayLog.ts';
 import { runReplay } from '../../helpers/runReplay.ts';
 
@@ -25,7 +25,7 @@ Verify.after(async () => {
 
 /** Changes the data dir behind the store's back, as a bug or a bad restore would. */
 async function tamper(fn: (ks: ReturnType<typeof keyspaces>) => Promise<void>): Promise<void> {
-  const db = await openLevelDb(dbDirOf(log.dataDir));
+  const db = await openLevelDb(dbLocation(log.dataDir));
   try {
     await fn(keyspaces(db));
   } finally {

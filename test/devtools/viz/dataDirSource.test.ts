@@ -5,7 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Envelope } from '../../../eventlog/index.ts';
-import { dbDirOf } from '../../../src/devtools/replay/dataDir.ts';
+import { dbLocation } from '../../../src/ops/dataDir.ts';
 import { dataDirSource } from '../../../src/devtools/viz/dataDirSource.ts';
 import type { StoredEvent } from '../../../src/link/linkLog.ts';
 import { startLinkHarness } from '../../helpers/linkHarness.ts';
@@ -27,7 +27,7 @@ Source('delivers the log, then the bot’s appends, without ever locking the bot
     assert.is(received.length, 35, 'the backlog');
     assert.equal(received.map((e) => e.meta.globalPosition), [...Array(35).keys()]);
     // The bot starts while the source keeps polling: it must get the lock every time.
-    const bot = await startLinkHarness({ location: dbDirOf(log.dataDir) });
+    const bot = await startLinkHarness({ location: dbLocation(log.dataDir) });
     try {
       const appended = new Promise<void>((resolve) => (waiter = { until: (e) => e.type === 'Unlinked' && e.meta.stream === `link-${LOG_USERS.pending}`, resolve }));
       await bot.links.unlink(LOG_USERS.pending);
