@@ -22,6 +22,8 @@ export const MATCH_THRESHOLDS = {
   ambiguousFloor: 45,
   listFloor: 30,
   shortList: 3,
+  /** Confident candidates kept behind the match, tried in turn when it cannot be downloaded. */
+  alternates: 2,
 } as const;
 
 /** Every candidate scored, best first (ties keep the search order). */
@@ -57,12 +59,20 @@ export function pickBest(original: OriginalTrack, candidates: readonly Candidate
   if (candidates.length === 0) return { kind: 'none', reason: 'no-candidates' };
   const ranked = rankCandidates(original, candidates);
   const isrcHit = ranked.find((s) => s.breakdown.isrcMatch);
-  if (isrcHit) return { kind: 'match', candidate: isrcHit.candidate, score: isrcHit.score, breakdown: isrcHit.breakdown };
+  const hasArtists = original.artists.some((a) => a.trim().length > 0);
+  const acceptable = (s: ScoredCandidate) => s.breakdown.isrcMatch || (s.breakdown.rejected === undefined && isConfident(s, hasArtists));
+  const matched = (s: ScoredCandidate): MatchResult => ({
+    kind: 'match',
+    candidate: s.candidate,
+    score: s.score,
+    breakdown: s.breakdown,
+    alternates: ranked.filter((r) => r !== s && acceptable(r)).slice(0, MATCH_THRESHOLDS.alternates).map((r) => r.candidate),
+  });
+  if (isrcHit) return matched(isrcHit);
   const alive = ranked.filter((s) => s.breakdown.rejected === undefined);
   if (alive.length === 0) return { kind: 'none', reason: 'duration-mismatch' };
-  const hasArtists = original.artists.some((a) => a.trim().length > 0);
   const confident = alive.find((s) => isConfident(s, hasArtists));
-  if (confident) return { kind: 'match', candidate: confident.candidate, score: confident.score, breakdown: confident.breakdown };
+  if (confident) return matched(confident);
   const best = alive[0]!;
   if (best.score < MATCH_THRESHOLDS.ambiguousFloor) return { kind: 'none', reason: 'low-score' };
   const top = alive.filter((s) => s.score >= MATCH_THRESHOLDS.listFloor).slice(0, MATCH_THRESHOLDS.shortList);

@@ -64,6 +64,16 @@ export type NoMatchReason = 'no-candidates' | 'duration-mismatch' | 'low-score';
  * best first) for the user to choose from, or `none`.
  */
 export type MatchResult =
-  | { readonly kind: 'match'; readonly candidate: Candidate; readonly score: number; readonly breakdown: ScoreBreakdown }
+  | {
+      readonly kind: 'match';
+      readonly candidate: Candidate;
+      readonly score: number;
+      readonly breakdown: ScoreBreakdown;
+      /**
+       * Other confident candidates, best first (at most {@link MATCH_THRESHOLDS.alternates}):
+       * what to download instead when the chosen upload turns out blocked, removed or refused.
+       */
+      readonly alternates: readonly Candidate[];
+    }
   | { readonly kind: 'ambiguous'; readonly top: readonly Candidate[]; readonly scores: readonly number[] }
   | { readonly kind: 'none'; readonly reason: NoMatchReason };
