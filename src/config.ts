@@ -89,6 +89,7 @@ const envSchema = z.object({
   SPOTIFY_CLIENT_SECRET: opt(z.string().regex(/^[A-Za-z0-9]{16,64}$/, 'must be the Client secret from the Spotify dashboard')),
   SPOTIFY_ACCOUNTS_URL: withDefault(httpUrl('the Spotify accounts service'), 'https://accounts.spotify.com'),
   SPOTIFY_API_URL: withDefault(httpUrl('the Spotify Web API base'), 'https://api.spotify.com/v1'),
+  SPOTIFY_WEB_URL: withDefault(httpUrl("Spotify's public pages"), 'https://open.spotify.com'),
   DATA_DIR: withDefault(z.string().min(1), './data'),
   TOKEN_ENCRYPTION_KEY: z.preprocess(
     blankToUndefined,
@@ -154,6 +155,11 @@ export interface Config {
     readonly deezerApiUrl: string;
     readonly itunesApiUrl: string;
     readonly yandexMusicApiUrl: string;
+    /**
+     * Spotify's public pages (`SPOTIFY_WEB_URL`): the track-page fallback and `/s/<code>` share
+     * links. Always set by {@link loadConfig}; optional so hand-built test configs may omit it.
+     */
+    readonly spotifyWebUrl?: string;
     readonly odesli?: { readonly apiUrl: string; readonly apiKey?: string };
     readonly maxTrackSeconds: number;
     readonly maxUploadMb: number;
@@ -244,6 +250,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       deezerApiUrl: e.DEEZER_API_URL,
       itunesApiUrl: e.ITUNES_API_URL,
       yandexMusicApiUrl: e.YANDEX_MUSIC_API_URL,
+      spotifyWebUrl: e.SPOTIFY_WEB_URL,
       odesli: e.ODESLI_API_URL ? { apiUrl: e.ODESLI_API_URL, apiKey: e.ODESLI_API_KEY } : undefined,
       maxTrackSeconds: e.MAX_TRACK_SECONDS,
       maxUploadMb: e.MAX_UPLOAD_MB,

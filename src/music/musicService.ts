@@ -126,6 +126,9 @@ export function createMusicService(deps: MusicServiceDeps): MusicService {
   const ytdlp = { path: m.ytdlpPath, ...(m.ytdlpCookies && { cookies: m.ytdlpCookies }), ...(m.ytdlpProxy && { proxy: m.ytdlpProxy }), meter };
   const http = { timeoutMs: o.metadataTimeoutMs, fetch: o.fetch };
   const limit = o.collectionLimit ?? 10;
+  // SPOTIFY_WEB_URL serves both the track-page fallback and `open.spotify.com/s/<code>` share links.
+  const spotifyWeb = urls.spotifyWeb ?? m.spotifyWebUrl;
+  const shortLinkBases = { ...(spotifyWeb && { 'open.spotify.com': spotifyWeb }), ...urls.shortLinks };
 
   const mediaUrl = (url: string): string => {
     let platform: Platform | undefined;
@@ -139,7 +142,7 @@ export function createMusicService(deps: MusicServiceDeps): MusicService {
   };
   const media = createMediaResolver({ ytdlp, mediaUrl, collectionLimit: limit });
   const resolvers: Record<Platform, PlatformResolver> = {
-    spotify: createSpotifyResolver({ ...http, api: deps.spotify, webUrl: urls.spotifyWeb, logger }),
+    spotify: createSpotifyResolver({ ...http, api: deps.spotify, webUrl: spotifyWeb, logger }),
     yandex: createYandexResolver({ ...http, apiUrl: m.yandexMusicApiUrl, webUrl: urls.yandexWeb, collectionLimit: limit, logger }),
     deezer: createDeezerResolver({ ...http, apiUrl: m.deezerApiUrl, collectionLimit: limit }),
     apple: createAppleResolver({ ...http, apiUrl: m.itunesApiUrl, collectionLimit: limit }),
@@ -160,7 +163,7 @@ export function createMusicService(deps: MusicServiceDeps): MusicService {
     downloader,
     cache,
     ...(odesli && { odesli }),
-    shortLinks: { ...(urls.shortLinks && { baseUrls: urls.shortLinks }), ...(o.fetch && { fetch: o.fetch }) },
+    shortLinks: { baseUrls: shortLinkBases, ...(o.fetch && { fetch: o.fetch }) },
     mediaUrl,
     maxSeconds: m.maxTrackSeconds,
     logger,

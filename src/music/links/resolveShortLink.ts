@@ -2,6 +2,7 @@ import type { MusicLink } from './types.ts';
 import { ShortLinkError } from './ShortLinkError.ts';
 import { canonicalHost, isShortLinkHost, platformOfHost } from './hosts.ts';
 import { parseMessage, parseUrl } from './parseMessage.ts';
+import { parsePageMeta } from '../net/pageMeta.ts';
 
 /** Options of {@link resolveShortLink}. */
 export interface ResolveShortLinkOptions {
@@ -29,7 +30,8 @@ const USER_AGENT = 'Mozilla/5.0 (compatible; music-link-resolver/1.0)';
  * Follows a share link to the item it points at and returns that item's {@link MusicLink}
  * (with the short link's `original` text). A link that is not short is returned as is.
  *
- * Safety: only the link's own platform's short-link hosts are ever requested; a redirect
+ * Safety: only the link's own platform's share links are ever requested (short-link hosts,
+ * and Spotify's `open.spotify.com/s/<code>`); a redirect
  * to the platform's item pages is parsed without being fetched, and a redirect anywhere
  * else stops with `SHORT_LINK_OFF_PLATFORM`. Requests are `GET` with manual redirects
  * (several share services answer `HEAD` badly); when a hop answers 200, the start of its
@@ -61,7 +63,7 @@ export async function resolveShortLink(link: MusicLink, options: ResolveShortLin
     }
     if (res.status >= 200 && res.status < 300) {
       const page = await readStart(res, options.maxBodyBytes ?? 512 * 1024, options.signal);
-      const found = parseMessage(page).links.find((l) => l.platform === link.platform && !l.needsRedirect);
+      const found = pageTarget(page, link);
       if (found) return { ...found, original: link.original };
       throw new ShortLinkError('SHORT_LINK_UNRESOLVED', `${current.hostname} answered a page without a ${link.platform} link`);
     }
@@ -81,8 +83,21 @@ function targetOf(next: URL, link: MusicLink): MusicLink | null {
   const sameService = platformOfHost(host) === link.platform && (next.protocol === 'https:' || next.protocol === 'http:');
   if (sameService && isShortLinkHost(host)) return null;
   const verdict = sameService ? parseUrl(next.href, link.original) : undefined;
-  if (verdict?.type === 'link' && !verdict.link.needsRedirect) return verdict.link;
+  // A share link on an item host (`open.spotify.com/s/<code>`) is followed like a short host.
+  if (verdict?.type === 'link' && verdict.link.needsRedirect) return null;
+  if (verdict?.type === 'link') return verdict.link;
   throw new ShortLinkError('SHORT_LINK_OFF_PLATFORM', `a ${link.platform} short link led to ${host}${sameService ? ' (not a playable item)' : ''}`);
+}
+
+/**
+ * The item an interstitial page points at: its `og:url` (Spotify's `/s/` pages carry the
+ * track there), else the first item link of the same platform anywhere in the page.
+ */
+function pageTarget(page: string, link: MusicLink): MusicLink | undefined {
+  const ogUrl = parsePageMeta(page).tags.get('og:url');
+  const own = ogUrl === undefined ? undefined : parseUrl(ogUrl, link.original);
+  if (own?.type === 'link' && own.link.platform === link.platform && !own.link.needsRedirect) return own.link;
+  return parseMessage(page).links.find((l) => l.platform === link.platform && !l.needsRedirect);
 }
 
 function requestUrl(url: URL, baseUrls: Readonly<Record<string, string>> | undefined): string {

@@ -42,6 +42,15 @@ Links('a short link says it needs a redirect', () => {
   assert.equal(link?.url, 'https://on.soundcloud.com/aBcD1234EfGh');
 });
 
+Links("Spotify's open.spotify.com/s/ share link is a short link, tracking dropped", () => {
+  const [link] = extractMusicLinks('look https://open.spotify.com/s/Xk9_a-Q2Lm?si=abc123');
+  assert.equal([link?.kind, link?.key, link?.url, link?.needsRedirect], [
+    'short', 'spotify:short:open.spotify.com/s/Xk9_a-Q2Lm', 'https://open.spotify.com/s/Xk9_a-Q2Lm', true,
+  ]);
+  // /s without a code stays a Spotify page we cannot play.
+  assert.equal(parseMessage('https://open.spotify.com/s/').unsupported.length, 1);
+});
+
 Links('a youtube live link carries the live hint', () => {
   assert.equal(extractMusicLinks('https://www.youtube.com/live/dQw4w9WgXcQ')[0]?.live, true);
   assert.equal(extractMusicLinks('https://youtu.be/dQw4w9WgXcQ')[0]?.live, undefined);

@@ -8,6 +8,7 @@ import { ShortLinkError } from '../../../src/music/links/ShortLinkError.ts';
 import type { MusicLink } from '../../../src/music/links/types.ts';
 
 const SP = '4uLU6hMCjMI75M1A2tKUQC';
+const SP2 = '7ouMYWpwJ422jRcDASZB7P';
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 const redirect = (to: string, status = 302): Handler => (_req, res) => {
@@ -30,6 +31,17 @@ const ROUTES: Record<string, Handler> = {
   '/busy': (_req, res) => res.writeHead(503).end(),
   '/hang': () => undefined,
   '/podcast': redirect(`https://open.spotify.com/episode/${SP}`),
+  // Spotify's 2026 mobile share links `open.spotify.com/s/<code>` (issue 15, fact 6): a
+  // redirect to the track, or a page whose og:url names it.
+  '/s/Tr4ckShare': redirect(`https://open.spotify.com/track/${SP}?si=0a1b2c&context=x`),
+  '/s/OgOnly': (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    // A recommendation link first: og:url names the shared item, not the first link of the page.
+    res.end(`<html><head><meta property="og:url" content="https://open.spotify.com/track/${SP2}"></head>` +
+      `<body><a href="https://open.spotify.com/track/${SP}">more like this</a></body></html>`);
+  },
+  '/s/Offsite': redirect('https://evil.example/track/x'),
+  '/s/Gone404': (_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<html><title>Page not found</title></html>'),
 };
 
 let server: Server;
@@ -59,7 +71,7 @@ function short(text: string): MusicLink {
   return link;
 }
 
-const hosts = ['spotify.link', 'spotify.app.link', 'on.soundcloud.com', 'link.deezer.com'];
+const hosts = ['spotify.link', 'spotify.app.link', 'on.soundcloud.com', 'link.deezer.com', 'open.spotify.com'];
 const options = () => ({ baseUrls: Object.fromEntries(hosts.map((h) => [h, base])), timeoutMs: 5000 });
 
 async function failure(link: MusicLink, extra: object = {}): Promise<ShortLinkError> {
@@ -149,6 +161,30 @@ Resolve('the caller can abort, and its reason is thrown', async () => {
   } catch (err) {
     assert.is(err, reason);
   }
+});
+
+Resolve('an open.spotify.com/s/ share link that redirects becomes the track', async () => {
+  seen.length = 0;
+  const link = await resolveShortLink(short('https://open.spotify.com/s/Tr4ckShare?si=abc'), options());
+  assert.equal([link.key, link.url], [`spotify:track:${SP}`, `https://open.spotify.com/track/${SP}`]);
+  // The track page itself is parsed, never fetched (a hung request of an earlier test may land late).
+  assert.equal(seen.filter((p) => p !== '/hang'), ['/s/Tr4ckShare']);
+});
+
+Resolve('an open.spotify.com/s/ page that only names the track in og:url gives that track', async () => {
+  const link = await resolveShortLink(short('https://open.spotify.com/s/OgOnly'), options());
+  assert.equal(link.key, `spotify:track:${SP2}`);
+});
+
+Resolve('an open.spotify.com/s/ link that leads off Spotify is refused', async () => {
+  seen.length = 0;
+  assert.equal((await failure(short('https://open.spotify.com/s/Offsite'))).code, 'SHORT_LINK_OFF_PLATFORM');
+  assert.equal(seen.filter((p) => p !== '/hang'), ['/s/Offsite']);
+});
+
+Resolve('a dead open.spotify.com/s/ link is dead', async () => {
+  const err = await failure(short('https://open.spotify.com/s/Gone404'));
+  assert.equal([err.code, err.status, err.retryable], ['SHORT_LINK_DEAD', 404, false]);
 });
 
 Resolve('a link that is not short is returned unchanged, with no request', async () => {
