@@ -161,9 +161,11 @@ export async function ytDlpProbe(
 export async function ytDlpSearchMany(
   s: YtDlpSettings,
   urls: readonly string[],
-  o: { timeoutMs: number; signal?: AbortSignal },
+  o: { timeoutMs: number; signal?: AbortSignal; items?: number },
 ): Promise<Record<string, unknown>[]> {
-  const args = [...commonArgs(s), '-J', '--flat-playlist', '--ignore-errors', '--', ...urls];
+  // `-I 1:N`: without an item limit a search keeps fetching continuation pages.
+  const limit = o.items ? ['-I', `1:${o.items}`] : [];
+  const args = [...commonArgs(s), '-J', '--flat-playlist', '--ignore-errors', ...limit, '--', ...urls];
   const res = await runProcess(s.path, args, { tool: 'yt-dlp', timeoutMs: o.timeoutMs, signal: o.signal, meter: s.meter });
   const docs: Record<string, unknown>[] = [];
   for (const line of res.stdout.split('\n')) {
