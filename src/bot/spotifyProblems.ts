@@ -9,6 +9,7 @@ import {
   ExternalServiceError,
   InsufficientScopeError,
   NotRegisteredError,
+  OwnerPremiumRequiredError,
   RateLimitedError,
   SpotifyUnauthorizedError,
 } from '../spotify/errors.ts';
@@ -34,6 +35,8 @@ export function spotifyProblem(err: unknown): SpotifyProblem | null {
     return { key: 'spotify-not-linked', connect: true };
   }
   if (err instanceof NotRegisteredError) return { key: 'spotify-not-registered' };
+  // Only the operator can cure it (renew the app owner's Premium; SpotifyAppHealth tells them).
+  if (err instanceof OwnerPremiumRequiredError) return { key: 'spotify-unavailable' };
   if (err instanceof InsufficientScopeError || err instanceof SpotifyUnauthorizedError) return { key: 'spotify-relink', connect: true };
   if (err instanceof RateLimitedError) {
     if (err.quotaExceeded) return { key: 'spotify-quota' };

@@ -56,6 +56,25 @@ export class NotRegisteredError extends SpotifyError {
   }
 }
 
+/**
+ * 403 `Active premium subscription required for the owner of the app. When the subscription
+ * status changes, it can take a few hours before requests are allowed again.` (wording as
+ * reported in spotify2tidal/spotify_to_tidal#184 and mahdi-y/Spotify2YoutubeMusic#26, 2026).
+ * Since February 2026 a development-mode app works only while the account that owns it has
+ * Premium (developer.spotify.com/documentation/web-api/tutorials/february-2026-migration-guide);
+ * every Web API call fails, client-credentials track lookups included. Only the operator can
+ * cure it, by renewing Premium on the app owner's account; users and re-linking cannot.
+ */
+export class OwnerPremiumRequiredError extends SpotifyError {
+  readonly code = 'SPOTIFY_OWNER_PREMIUM_REQUIRED';
+  constructor(endpoint: SpotifyEndpoint) {
+    super(
+      "Spotify refused the call: the Spotify account that owns the app has no active Premium subscription. The operator must renew Premium on the app owner's account; Spotify may take a few hours to allow requests again.",
+      endpoint,
+    );
+  }
+}
+
 /** 403 because the grant lacks a scope the endpoint needs: the user must link again. */
 export class InsufficientScopeError extends SpotifyError {
   readonly code = 'SPOTIFY_INSUFFICIENT_SCOPE';

@@ -12,10 +12,12 @@ import {
   ExternalServiceError,
   InsufficientScopeError,
   NotRegisteredError,
+  OwnerPremiumRequiredError,
   SpotifyUnauthorizedError,
   type SpotifyEndpoint,
   type SpotifyError,
 } from './errors.ts';
+import type { SpotifyAppState } from './appHealth.ts';
 import { genericFailure, parseBody, send, type FetchLike, type HttpSettings, type OnResponse, type RawResponse } from './http.ts';
 import {
   CurrentlyPlayingBody,
@@ -50,6 +52,12 @@ export interface WebApiClientOptions {
   fetch?: FetchLike;
   /** Metrics hook: status per attempt, 0 when no response arrived. */
   onResponse?: OnResponse;
+  /**
+   * Told what each answered call says about the app as a whole (`SpotifyAppHealth.report`):
+   * `owner-premium-required` on the app owner's Premium refusal, `ok` on any other answer
+   * Spotify gave as usual (2xx, or a 404 the caller expects).
+   */
+  appStatus?: (state: SpotifyAppState) => void;
 }
 
 /** What plays on the user's account right now, as the bot shows it. */
@@ -199,9 +207,21 @@ export class WebApiClient {
     let res = await attempt(false);
     if (res.status === 401 && auth.kind !== 'token') res = await attempt(true);
     if (res.status === 401) throw new SpotifyUnauthorizedError(endpoint);
-    if (res.status >= 200 && res.status < 300) return res;
-    if (passStatuses.includes(res.status)) return res;
-    throw apiFailure(endpoint, res);
+    if ((res.status >= 200 && res.status < 300) || passStatuses.includes(res.status)) {
+      this.#appStatus('ok');
+      return res;
+    }
+    const failure = apiFailure(endpoint, res);
+    if (failure instanceof OwnerPremiumRequiredError) this.#appStatus('owner-premium-required');
+    throw failure;
+  }
+
+  #appStatus(state: SpotifyAppState): void {
+    try {
+      this.#opts.appStatus?.(state);
+    } catch {
+      // A broken observer must not break a Spotify call.
+    }
   }
 
   async #token(auth: Auth, forceRefresh: boolean): Promise<string> {
@@ -214,11 +234,13 @@ export class WebApiClient {
 
 /**
  * Maps a failed Web API response. 403 is told apart by its text (the wording changes, so the
- * match is loose): "not registered" / "may not be registered" → {@link NotRegisteredError}, a
- * scope complaint → {@link InsufficientScopeError}, else a non-retryable forbidden error.
+ * match is loose): the app owner's lapsed Premium → {@link OwnerPremiumRequiredError}, "not
+ * registered" / "may not be registered" → {@link NotRegisteredError}, a scope complaint →
+ * {@link InsufficientScopeError}, else a non-retryable forbidden error.
  */
 export function apiFailure(endpoint: SpotifyEndpoint, res: RawResponse): SpotifyError {
   if (res.status === 403) {
+    if (/premium subscription required for the owner/i.test(res.text)) return new OwnerPremiumRequiredError(endpoint);
     if (/\bnot\s+(?:be\s+)?registered\b/i.test(res.text)) return new NotRegisteredError(endpoint);
     if (/scope/i.test(res.text)) return new InsufficientScopeError(endpoint);
     return new ExternalServiceError(endpoint, 'forbidden', { status: 403, retryable: false });

@@ -34,7 +34,7 @@ import { reply, type Exchange, type FakeEndpoint, type FakeFailure, type FakePla
 
 export { EPISODE, TRACK_WITHOUT_ISRC, TRACK_WITH_ISRC, coverSet, fakeId } from './fakeSpotifyCatalog.ts';
 export type { FakeEpisode, FakeImage, FakeTrack, FakeUser } from './fakeSpotifyCatalog.ts';
-export { NOT_REGISTERED_MESSAGE, NOT_REGISTERED_TEXT } from './fakeSpotifyWebApi.ts';
+export { NOT_REGISTERED_MESSAGE, NOT_REGISTERED_TEXT, OWNER_PREMIUM_MESSAGE } from './fakeSpotifyWebApi.ts';
 export type { FakeEndpoint, FakeFailure, FakePlay, FakePlayerState, FakeRequest, LoginOutcome } from './fakeSpotifyState.ts';
 
 /** Options of {@link startFakeSpotify}. */
@@ -104,6 +104,11 @@ export interface FakeSpotify {
    */
   fail(endpoint: FakeEndpoint, failure: FakeFailure, opts?: { times?: number; user?: string }): void;
   clearFailures(): void;
+  /**
+   * `false`: the app owner's Premium lapsed. Every Web API call with a valid token (user or app)
+   * answers 403 {@link OWNER_PREMIUM_MESSAGE} until set back to `true`; tokens are still issued.
+   */
+  setOwnerPremium(active: boolean): void;
 
   /** Every request so far, in arrival order (response filled in when answered). */
   readonly requests: readonly FakeRequest[];
@@ -157,6 +162,7 @@ export async function startFakeSpotify(opts: FakeSpotifyOptions = {}): Promise<F
     requests: [],
     listeners: [],
     hanging: new Set(),
+    ownerPremium: true,
   };
   s.secrets.add(s.clientSecret);
   s.secrets.add(Buffer.from(`${s.clientId}:${s.clientSecret}`).toString('base64'));
@@ -182,6 +188,9 @@ export async function startFakeSpotify(opts: FakeSpotifyOptions = {}): Promise<F
       const u = s.users.get(userId);
       if (!u) throw new Error(`fake: no user ${userId}`);
       u.registered = registered;
+    },
+    setOwnerPremium(active) {
+      s.ownerPremium = active;
     },
     setLoginOutcome(outcome) {
       s.loginOutcome = outcome;

@@ -139,6 +139,8 @@ export interface FakeState {
   requests: FakeRequest[];
   listeners: ((r: FakeRequest) => void)[];
   hanging: Set<ServerResponse>;
+  /** False: the app owner's Premium lapsed and every Web API call answers 403 (see fakeSpotifyWebApi.ts). */
+  ownerPremium: boolean;
 }
 
 /** One request being handled. */

@@ -8,6 +8,15 @@ import { hang, reply, takeFailure, type Exchange, type FakeFailure, type FakePla
 
 /** Spotify's current wording; clients must match it loosely because it changes. */
 export const NOT_REGISTERED_MESSAGE = 'Check settings on developer.spotify.com/dashboard, the user may not be registered.';
+/**
+ * Since February 2026 a development-mode app works only while its owner has Premium
+ * (developer.spotify.com/documentation/web-api/tutorials/february-2026-migration-guide). The
+ * wording is copied from real answers quoted in spotify2tidal/spotify_to_tidal#184 and
+ * mahdi-y/Spotify2YoutubeMusic#26 (spotipy prints `error.message`, `reason: None`: the body is
+ * the usual `{"error":{"status":403,"message":…}}` of test/contracts/spotify.json, no `reason`).
+ */
+export const OWNER_PREMIUM_MESSAGE =
+  'Active premium subscription required for the owner of the app. When the subscription status changes, it can take a few hours before requests are allowed again.';
 /** The text/plain variant Spotify has also been seen to send. */
 export const NOT_REGISTERED_TEXT = 'User not registered in the Developer Dashboard';
 
@@ -30,6 +39,8 @@ export function handleWebApi(x: Exchange): void {
   if (token === undefined) return reply(x, 401, apiErrorBody(401, 'No token provided'));
   if (!grant || grant.revoked) return reply(x, 401, apiErrorBody(401, 'Invalid access token'));
   if (grant.expiresAt <= s.now()) return reply(x, 401, apiErrorBody(401, 'The access token expired'));
+  // The whole app is refused, app (client-credentials) tokens included.
+  if (!s.ownerPremium) return reply(x, 403, apiErrorBody(403, OWNER_PREMIUM_MESSAGE));
   if (grant.user === undefined && entry.endpoint !== 'track') {
     return reply(x, 401, apiErrorBody(401, 'Invalid access token')); // app tokens have no user
   }

@@ -8,6 +8,7 @@ import { rawRequest, requestText } from '../helpers/rawHttp.ts';
 const Health = suite('health routes');
 const log = createMemoryLogger('info');
 let report: ReadinessReport | Error = { dataDir: true, bot: true };
+let details: Record<string, string> | Error = {};
 let server: HttpServer;
 let port = 0;
 
@@ -21,13 +22,20 @@ Health.before(async () => {
         if (report instanceof Error) throw report;
         return report;
       },
+      details: () => {
+        if (details instanceof Error) throw details;
+        return details;
+      },
       logger: log.logger,
     }),
   });
   ({ port } = await server.listen());
 });
 Health.after(() => server.close(1_000));
-Health.before.each(() => log.clear());
+Health.before.each(() => {
+  log.clear();
+  details = {};
+});
 
 Health('/healthz answers 200 ok while the process runs', async () => {
   const res = await rawRequest(port, requestText('GET', '/healthz'));
@@ -51,6 +59,25 @@ Health('/readyz answers 503 naming each part that is not ready', async () => {
   const res = await rawRequest(port, requestText('GET', '/readyz'));
   assert.is(res.status, 503);
   assert.is(res.body, 'not ready: bot, dataDir');
+});
+
+Health('/readyz adds a detail line the operator can act on without turning the bot unready', async () => {
+  report = { dataDir: true, bot: true };
+  details = { spotify: "Spotify refuses the app: renew Premium on the app owner's account", cache: 'slow\n disk' };
+  const res = await rawRequest(port, requestText('GET', '/readyz'));
+  assert.is(res.status, 200);
+  assert.is(res.body, "ready\ncache: slow disk\nspotify: Spotify refuses the app: renew Premium on the app owner's account");
+  report = { dataDir: true, bot: false };
+  const down = await rawRequest(port, requestText('GET', '/readyz'));
+  assert.is(down.status, 503);
+  assert.ok(down.body.startsWith('not ready: bot\ncache: '), down.body);
+});
+
+Health('a details source that throws changes nothing', async () => {
+  report = { dataDir: true, bot: true };
+  details = new Error('broken');
+  const res = await rawRequest(port, requestText('GET', '/readyz'));
+  assert.equal([res.status, res.body], [200, 'ready']);
 });
 
 Health('a readiness check that throws reads as not ready and is logged', async () => {

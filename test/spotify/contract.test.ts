@@ -175,6 +175,11 @@ async function runScenarios(): Promise<void> {
   }
   fake.setRegistered('alice', false);
   await ignore(api.me(1));
+  fake.setRegistered('alice', true);
+  fake.setOwnerPremium(false); // the app owner's Premium lapsed: 403 on user and app calls
+  await ignore(api.me(1));
+  await ignore(api.track(TRACK_WITH_ISRC.id));
+  fake.setOwnerPremium(true);
 }
 
 function contractIssues(r: FakeRequest): SchemaIssue[] {
@@ -200,7 +205,7 @@ Bodies('every body the fake sends in the test scenarios validates against the sp
   assert.equal(issues, []);
   const statuses = new Set(checked.map((r) => `${r.endpoint} ${r.response!.status}`));
   for (const s of ['token 200', 'token 400', 'token 429', 'token 503', 'me 200', 'me 403', 'currently-playing 204',
-    'currently-playing 200', 'recently-played 200', 'track 200', 'track 404', 'track 400', 'me 401', 'track 429', 'recently-played 503']) {
+    'currently-playing 200', 'recently-played 200', 'track 200', 'track 404', 'track 400', 'me 401', 'track 429', 'recently-played 503', 'track 403']) {
     assert.ok(statuses.has(s), `scenario missing: ${s}`);
   }
 });

@@ -80,6 +80,7 @@ spotify-not-registered = Spotify refused: your Spotify account is not on this bo
 spotify-retry-later = Spotify is busy right now. Try again in { $seconds } s.
 spotify-quota = The bot has used up its Spotify quota for now. Try again later.
 spotify-broken = Spotify sent an answer I could not read. Try again later.
+spotify-unavailable = Spotify is not available right now. The bot's operator has been told; try again later. Music links still work.
 
 ## Now playing
 

@@ -1,10 +1,12 @@
 /**
  * Spotify metadata, most exact first: the Web API with the user's own token when they linked
  * Spotify, else the app's client-credentials token, else the public track page's preview
- * tags (title, artist, duration, cover; no ISRC). The Web API is only ever asked for one
+ * tags (title, artist, duration, cover; no ISRC). The page is also the answer while Spotify
+ * refuses the whole app (403 "Active premium subscription required for the owner of the app"). The Web API is only ever asked for one
  * track: multi-id lookups are gone for development-mode apps.
  */
 import type { Logger } from 'pino';
+import { OwnerPremiumRequiredError } from '../../spotify/errors.ts';
 import type { TrackSummary } from '../../spotify/webApiClient.ts';
 import { abortReason, MusicError } from '../errors.ts';
 import type { MusicLink } from '../links/index.ts';
@@ -59,6 +61,9 @@ async function viaApi(api: SpotifyTrackReader, link: MusicLink, ctx: ResolveCont
       return fromSummary(t, link);
     } catch (err) {
       if (err instanceof MusicError) throw err;
+      // The app owner's Premium lapsed: Spotify refuses every token of the app, so go straight
+      // to the page (the operator is warned by SpotifyAppHealth, not once per link here).
+      if (err instanceof OwnerPremiumRequiredError) return undefined;
       // A user without a link, or a grant Spotify refuses: the next token may still work.
       logger?.debug({ err, as: opts.userId === undefined ? 'app' : 'user' }, 'spotify track lookup failed');
     }

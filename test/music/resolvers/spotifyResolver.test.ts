@@ -5,6 +5,9 @@ import { createSpotifyResolver } from '../../../src/music/resolvers/spotifyResol
 import type { TrackSummary } from '../../../src/spotify/webApiClient.ts';
 import { NotLinkedError } from '../../../src/link/errors.ts';
 import { startFakeMusicSources, type FakeMusicSources } from '../../helpers/fakeMusicSources.ts';
+import { AccountsClient } from '../../../src/spotify/accountsClient.ts';
+import { WebApiClient } from '../../../src/spotify/webApiClient.ts';
+import { TRACK_WITH_ISRC, startFakeSpotify } from '../../helpers/fakeSpotify.ts';
 
 const link = (url: string): MusicLink => {
   const v = parseUrl(url);
@@ -53,6 +56,23 @@ S('when the API fails, the public page gives title, artist and duration', async 
   const api = { track: async () => Promise.reject(new Error('rate limited')) };
   const r = await createSpotifyResolver({ api, webUrl: sources.spotifyWebUrl }).resolve(link('https://open.spotify.com/track/3n3Ppam7vgaVa1iaRUc9Lp'), ctx());
   assert.equal(r.kind === 'track' && [r.track.title, r.track.artists, r.track.durationSec, r.track.isrc], ['Mr. Brightside', ['The Killers'], 222, undefined]);
+});
+
+S("when Spotify refuses the app (owner without Premium), the page answers, and the app token is not tried after the user's", async () => {
+  const spotify = await startFakeSpotify();
+  try {
+    const accounts = new AccountsClient({ accountsUrl: spotify.accountsUrl, clientId: spotify.clientId, clientSecret: spotify.clientSecret, redirectUri: 'http://127.0.0.1:1/cb' });
+    const access = spotify.issueTokens('alice').accessToken;
+    const api = new WebApiClient({ apiUrl: spotify.apiUrl, getAccessToken: async () => access, appToken: (o) => accounts.clientCredentialsToken(o) });
+    sources.addSpotifyPage({ id: TRACK_WITH_ISRC.id, title: 'Night Drive', artists: ['Aurora Lane', 'Kestrel'], seconds: 215 });
+    spotify.setOwnerPremium(false);
+    const r = await createSpotifyResolver({ api, webUrl: sources.spotifyWebUrl }).resolve(link(`https://open.spotify.com/track/${TRACK_WITH_ISRC.id}`), ctx(42));
+    assert.equal(r.kind === 'track' && [r.track.title, r.track.artists, r.track.durationSec], ['Night Drive', ['Aurora Lane', 'Kestrel'], 215]);
+    assert.is(spotify.count('track'), 1);
+    assert.ok(sources.requests.includes(`/spotify-web/track/${TRACK_WITH_ISRC.id}`));
+  } finally {
+    await spotify.close();
+  }
 });
 
 S('a page that does not exist is a dead link; albums are not supported yet', async () => {
