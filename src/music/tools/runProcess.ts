@@ -40,6 +40,8 @@ export interface RunProcessOptions {
    */
   readonly onStdoutLine?: (line: string) => Error | undefined;
   readonly cwd?: string;
+  /** The child's whole environment (default: this process's); pass a minimal one to keep secrets out. */
+  readonly env?: NodeJS.ProcessEnv;
   readonly meter?: ToolMeter;
 }
 
@@ -65,7 +67,7 @@ export function runProcess(command: string, args: readonly string[], options: Ru
   const cap = options.maxOutputBytes ?? 4 * 1024 * 1024;
   return new Promise<ProcessResult>((resolve, reject) => {
     if (options.signal?.aborted) return reject(abortReason(options.signal));
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, cwd: options.cwd });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, cwd: options.cwd, env: options.env });
     let stdout = '';
     let stderr = '';
     let pendingLine = '';
