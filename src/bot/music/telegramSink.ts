@@ -124,8 +124,10 @@ export class TelegramSink implements MusicSink {
 
   async choose(track: TrackInfo, candidates: readonly Candidate[], link: MusicLink): Promise<void> {
     const id = this.choices.put({ kind: 'candidates', link, track, candidates });
+    // Title · uploader · length; a bare YouTube Music entry the matcher could not describe
+    // has no uploader or length (and, from yt-dlp before 2024, no title: its URL stands in).
     const rows: InlineKeyboardButton[][] = candidates.map((c, i) => [
-      { text: label([c.title, c.uploader, clock(c.durationSec)]), callback_data: pickData(id, i) },
+      { text: label([c.title.trim() !== '' ? c.title : c.url, c.uploader, clock(c.durationSec)]), callback_data: pickData(id, i) },
     ]);
     const name = track.artists.length > 0 ? `${track.artists.join(', ')} — ${track.title}` : track.title;
     await this.#show(this.scope.t('music-choose', { track: name }), { inline_keyboard: rows });

@@ -9,7 +9,9 @@
 export type { Candidate, CandidateSource, MatchResult, NoMatchReason, OriginalTrack, ScoreBreakdown, ScoredCandidate } from './types.ts';
 export { buildQueries, searchTitle } from './buildQueries.ts';
 export { normalize, comparable, stripFeaturing, featuredArtists } from './normalize.ts';
-export { scoreCandidate, SCORING } from './scoreCandidate.ts';
+export { scoreCandidate, isTopicStyle, SCORING } from './scoreCandidate.ts';
+export { candidateIdentity, mergeCandidate, mergeCandidates } from './merge.ts';
+export { decide, lacksFacts, DESCRIBE_LIMIT, type DescribeCandidates, type DecideOptions } from './decide.ts';
 export { pickBest, rankCandidates, MATCH_THRESHOLDS } from './pickBest.ts';
 export { VARIANT_RULES, PENALTY } from './variantWords.ts';
 export { levenshtein, ratio, tokenSetRatio, tokenSortRatio, textSimilarity } from './similarity.ts';

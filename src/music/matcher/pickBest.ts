@@ -1,5 +1,6 @@
 import type { Candidate, MatchResult, OriginalTrack, ScoredCandidate } from './types.ts';
-import { scoreCandidate } from './scoreCandidate.ts';
+import { isTopicStyle, scoreCandidate } from './scoreCandidate.ts';
+import { validDuration } from './prepare.ts';
 
 /**
  * When the matcher trusts its best candidate. A candidate is a confident `match` when
@@ -24,6 +25,13 @@ export const MATCH_THRESHOLDS = {
   shortList: 3,
   /** Confident candidates kept behind the match, tried in turn when it cannot be downloaded. */
   alternates: 2,
+  /**
+   * A Topic-style song (see `isTopicStyle`) with no version word, its length fitting, is
+   * confident with a title at least this similar and artists at least `topicArtist`, even
+   * if transliteration or a long credit list keeps its score under `matchScore`.
+   */
+  topicTitle: 85,
+  topicArtist: 80,
 } as const;
 
 /** Every candidate scored, best first (ties keep the search order). */
@@ -34,9 +42,16 @@ export function rankCandidates(original: OriginalTrack, candidates: readonly Can
     .map((x) => x.scored);
 }
 
-function isConfident(s: ScoredCandidate, hasArtists: boolean): boolean {
+/**
+ * Confident without an ISRC. When the original's length is known, a candidate of unknown
+ * length never is: a bare search entry must not beat one whose length fits (an "extended"
+ * re-upload 95 s longer won that way); its length is fetched first (`decide.ts`).
+ */
+function isConfident(s: ScoredCandidate, hasArtists: boolean, lengthKnown: boolean): boolean {
   const t = MATCH_THRESHOLDS;
   const b = s.breakdown;
+  if (lengthKnown && b.duration === null) return false;
+  if (isTopicStyle(s.candidate) && b.penalty === 0 && b.title >= t.topicTitle && (!hasArtists || b.artist >= t.topicArtist)) return true;
   return s.score >= t.matchScore && b.title >= t.minTitle && (!hasArtists || b.artist >= t.minArtist);
 }
 
@@ -60,7 +75,9 @@ export function pickBest(original: OriginalTrack, candidates: readonly Candidate
   const ranked = rankCandidates(original, candidates);
   const isrcHit = ranked.find((s) => s.breakdown.isrcMatch);
   const hasArtists = original.artists.some((a) => a.trim().length > 0);
-  const acceptable = (s: ScoredCandidate) => s.breakdown.isrcMatch || (s.breakdown.rejected === undefined && isConfident(s, hasArtists));
+  const lengthKnown = validDuration(original.durationSec) !== undefined;
+  const confident = (s: ScoredCandidate) => isConfident(s, hasArtists, lengthKnown);
+  const acceptable = (s: ScoredCandidate) => s.breakdown.isrcMatch || (s.breakdown.rejected === undefined && confident(s));
   const matched = (s: ScoredCandidate): MatchResult => ({
     kind: 'match',
     candidate: s.candidate,
@@ -71,8 +88,8 @@ export function pickBest(original: OriginalTrack, candidates: readonly Candidate
   if (isrcHit) return matched(isrcHit);
   const alive = ranked.filter((s) => s.breakdown.rejected === undefined);
   if (alive.length === 0) return { kind: 'none', reason: 'duration-mismatch' };
-  const confident = alive.find((s) => isConfident(s, hasArtists));
-  if (confident) return matched(confident);
+  const first = alive.find(confident);
+  if (first) return matched(first);
   const best = alive[0]!;
   if (best.score < MATCH_THRESHOLDS.ambiguousFloor) return { kind: 'none', reason: 'low-score' };
   const top = alive.filter((s) => s.score >= MATCH_THRESHOLDS.listFloor).slice(0, MATCH_THRESHOLDS.shortList);

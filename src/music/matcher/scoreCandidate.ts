@@ -40,6 +40,15 @@ export const SCORING = {
 } as const;
 
 const TOPIC = /\s[-–—]\s*topic\s*$/i;
+
+/**
+ * A distributed song rather than a channel upload: YouTube's auto-generated `Artist - Topic`
+ * channel, or a YouTube Music song whose credits are known (`-J` reads them from the
+ * "Provided to YouTube by" description).
+ */
+export function isTopicStyle(c: Candidate): boolean {
+  return TOPIC.test(c.uploader) || (c.source === 'youtube-music' && (c.artists?.length ?? 0) > 0);
+}
 const TITLE_SEPARATORS = /\s[-–—|／/]\s/u;
 
 /**

@@ -1,9 +1,11 @@
 /**
  * From a track's metadata to the upload to download: the matcher's queries (ISRC first,
- * then "artists - title"), the search source, extra candidates (Odesli's), and the
- * matcher's verdict.
+ * then "artists - title"), the search source, extra candidates (Odesli's), the same upload
+ * found by several searches merged into one, and the matcher's verdict — after asking the
+ * source for the length and channel of leading candidates that lack them.
  */
-import { buildQueries, pickBest, type Candidate, type MatchResult } from '../matcher/index.ts';
+import { buildQueries, decide, mergeCandidates, type MatchResult } from '../matcher/index.ts';
+import type { Candidate } from '../matcher/index.ts';
 import type { TrackInfo } from '../types.ts';
 import type { SearchSource } from './searchSource.ts';
 
@@ -24,11 +26,12 @@ export interface FindMatchOptions {
 export async function findMatch(track: TrackInfo, search: SearchSource, o: FindMatchOptions): Promise<MatchResult> {
   const queries = buildQueries(track).slice(0, o.maxQueries ?? 3);
   const found = await search.search(queries, { limit: o.limit ?? 5, signal: o.signal });
-  const seen = new Set<string>();
-  const candidates = [...(o.extra ?? []), ...found].filter((c) => {
-    if (seen.has(c.url)) return false;
-    seen.add(c.url);
-    return o.maxSeconds === undefined || c.durationSec === undefined || c.durationSec <= o.maxSeconds;
+  const candidates = mergeCandidates([...(o.extra ?? []), ...found]).filter(
+    (c) => o.maxSeconds === undefined || c.durationSec === undefined || c.durationSec <= o.maxSeconds,
+  );
+  const describe = search.describe?.bind(search);
+  return decide(track, candidates, describe && ((cs) => describe(cs, { signal: o.signal })), {
+    signal: o.signal,
+    ...(o.maxSeconds !== undefined && { maxSeconds: o.maxSeconds }),
   });
-  return pickBest(track, candidates);
 }

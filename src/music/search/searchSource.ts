@@ -20,4 +20,11 @@ export interface SearchSource {
    * @throws {MusicError} `MUSIC_SOURCE_UNAVAILABLE` when the search itself failed.
    */
   search(queries: readonly string[], options: SearchOptions): Promise<Candidate[]>;
+  /**
+   * Optional: what the search entries lack (length, channel, credits) for a few
+   * candidates, without downloading. YouTube Music's song search gives only id and title,
+   * so the matcher asks before trusting one. Resolves the candidates it could describe
+   * (others left out); throws only when aborted or when the whole run failed.
+   */
+  describe?(candidates: readonly Candidate[], options: { readonly signal: AbortSignal }): Promise<Candidate[]>;
 }

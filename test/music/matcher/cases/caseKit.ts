@@ -1,6 +1,13 @@
 /**
  * Builders for the matcher's table of realistic cases: each case is the original track's
  * metadata and a search result list modelled on what YouTube / YouTube Music return.
+ *
+ * Real-shaped cases hold YouTube Music song entries as yt-dlp prints them
+ * (`_tab.py` `_music_reponsive_list_entry`, see `test/contracts/ytDlpSearch.ts`): id, title
+ * and URL only, no channel, length, artists or views. `facts` holds what `yt-dlp -J` of the
+ * watch page says about an id (`_video.py`: channel, duration, artists from the "Provided
+ * to YouTube by" description, views; never an ISRC); the table runs the same
+ * decide → describe → decide flow as `findMatch` with them.
  */
 import type { Candidate, OriginalTrack } from '../../../../src/music/matcher/types.ts';
 
@@ -12,6 +19,8 @@ export interface MatchCase {
   readonly good: readonly string[];
   /** Ids of altered versions (remix, live, cover, slowed, karaoke, …): never to be picked. */
   readonly bad: readonly string[];
+  /** What `yt-dlp -J` says per id (real-shaped cases); an id left out fails to describe. */
+  readonly facts?: Readonly<Record<string, Candidate>>;
 }
 
 interface Extra {
@@ -20,8 +29,10 @@ interface Extra {
   readonly views?: number;
 }
 
+const watch = (id: string) => `https://www.youtube.com/watch?v=${id}`;
+
 function make(source: Candidate['source'], id: string, title: string, uploader: string, durationSec: number | undefined, extra: Extra): Candidate {
-  const url = source === 'soundcloud' ? `https://soundcloud.com/${id}` : `https://www.youtube.com/watch?v=${id}`;
+  const url = source === 'soundcloud' ? `https://soundcloud.com/${id}` : watch(id);
   return { id, title, uploader, source, url, ...(durationSec === undefined ? {} : { durationSec }), ...extra };
 }
 
@@ -36,3 +47,34 @@ export const ytm = (id: string, title: string, uploader: string, durationSec: nu
 /** A SoundCloud search result. */
 export const sc = (id: string, title: string, uploader: string, durationSec: number | undefined, extra: Extra = {}): Candidate =>
   make('soundcloud', id, title, uploader, durationSec, extra);
+
+/** A YouTube Music song entry as yt-dlp really prints it: id and title, nothing else. */
+export const bare = (id: string, title: string): Candidate => ({ id, title, uploader: '', source: 'youtube-music', url: watch(id) });
+
+/** What `yt-dlp -J <watch url>` tells about a video (credits only for auto-generated songs). */
+export const info = (id: string, title: string, channel: string, durationSec: number, extra: Omit<Extra, 'isrc'> = {}): Candidate =>
+  make('youtube', id, title, channel, durationSec, extra);
+
+/** Facts keyed by id. */
+export const factsOf = (...described: Candidate[]): Record<string, Candidate> => Object.fromEntries(described.map((d) => [d.id, d]));
+
+/**
+ * The same scene as a rich case, with its YouTube Music entries as yt-dlp really gives them:
+ * bare, their channel, length, credits and views only known after describing. `-J` gives no
+ * ISRC, so ISRCs are dropped; `good` may be overridden where that changes the right answer.
+ */
+export function bareTwin(c: MatchCase, good: readonly string[] = c.good): MatchCase | undefined {
+  const music = c.candidates.filter((x) => x.source === 'youtube-music');
+  if (music.length === 0) return undefined;
+  const facts = factsOf(
+    ...music.map((x) => make('youtube', x.id, x.title, x.uploader, x.durationSec, { ...(x.artists && { artists: x.artists }), ...(x.views && { views: x.views }) })),
+  );
+  return {
+    name: `${c.name} [YouTube Music entries bare]`,
+    original: c.original,
+    candidates: c.candidates.map((x) => (x.source === 'youtube-music' ? bare(x.id, x.title) : x)),
+    good,
+    bad: c.bad,
+    facts,
+  };
+}
