@@ -28,6 +28,7 @@ import { pickLocale } from '../../src/i18n/locale.ts';
 import { t } from '../../src/i18n/translate.ts';
 import { createMusicService, type MusicService, type MusicServiceOptions } from '../../src/music/musicService.ts';
 import type { SpotifyTrackReader } from '../../src/music/resolvers/spotifyResolver.ts';
+import type { SearchSource } from '../../src/music/search/searchSource.ts';
 import type { ApiCall } from './fakeBotApi.ts';
 import { FakeBotApi } from './fakeBotApi.ts';
 import { startFakeMusicSources, LocalSearchSource, type FakeMusicSources } from './fakeMusicSources.ts';
@@ -47,6 +48,8 @@ export interface MusicHarnessOptions {
   readonly media?: MediaServer;
   readonly sources?: FakeMusicSources;
   readonly search?: LocalSearchSource;
+  /** Replaces the local search in the service (e.g. `createYtDlpSearch` on a fake yt-dlp). */
+  readonly searchSource?: SearchSource;
   /** Installs more middleware before the music composer (e.g. a `dl:` button handler using the port). */
   readonly extra?: (bot: Bot<BotContext>, port: MusicPort) => void;
   /** Reuse a fake Bot API (a restart test: `file_id`s live there); the harness does not close it. */
@@ -103,7 +106,7 @@ export async function startMusicHarness(o: MusicHarnessOptions = {}): Promise<Mu
     ...(o.spotify && { spotify: o.spotify }),
     ...(o.metrics && { metrics: o.metrics }),
     logger: log.logger as Logger,
-    search,
+    search: o.searchSource ?? search,
     options: {
       tempRoot,
       urls: {
