@@ -29,8 +29,17 @@ export type MusicErrorCode =
   | 'MUSIC_TOO_LARGE'
   /** No search result is the track. */
   | 'MUSIC_NO_MATCH'
-  /** A metadata service or the media source did not answer (network, 5xx, 429). */
+  /** A metadata service or the media source did not answer (network, 5xx). */
   | 'MUSIC_SOURCE_UNAVAILABLE'
+  /** The source rate-limits this server ("try again later", HTTP 429, a captcha): retry later. */
+  | 'MUSIC_SOURCE_THROTTLED'
+  /**
+   * The source refuses yt-dlp's current way in (media 403, "Requested format is not
+   * available"): YouTube broke a player client; an updated yt-dlp usually fixes it.
+   */
+  | 'MUSIC_SOURCE_BROKEN'
+  /** The source gave only a preview (SoundCloud Go+ ~30 s clip): never sent as the track. */
+  | 'MUSIC_PREVIEW_ONLY'
   /** A step took longer than its time budget. */
   | 'MUSIC_TIMEOUT'
   /** yt-dlp or ffmpeg is missing or broken on this server (an operator problem). */
@@ -41,7 +50,13 @@ export type MusicErrorCode =
   | 'MUSIC_CANCELLED';
 
 /** Codes worth trying again later. */
-const RETRYABLE: ReadonlySet<MusicErrorCode> = new Set(['MUSIC_SOURCE_UNAVAILABLE', 'MUSIC_TIMEOUT', 'MUSIC_DOWNLOAD_FAILED']);
+const RETRYABLE: ReadonlySet<MusicErrorCode> = new Set([
+  'MUSIC_SOURCE_UNAVAILABLE',
+  'MUSIC_SOURCE_THROTTLED',
+  'MUSIC_SOURCE_BROKEN',
+  'MUSIC_TIMEOUT',
+  'MUSIC_DOWNLOAD_FAILED',
+]);
 
 /**
  * A music request failed for a reason the user should hear about.

@@ -9,6 +9,7 @@
  * // … on shutdown:
  * await music.close();
  */
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RootDb } from '../../eventlog/index.ts';
 import type { Config } from '../config.ts';
@@ -31,6 +32,7 @@ import type { SearchSource } from './search/searchSource.ts';
 import { createYtDlpSearch } from './search/ytDlpSearch.ts';
 import type { AudioFormat } from './tools/ffmpeg.ts';
 import { ToolMeter } from './tools/runProcess.ts';
+import type { YtDlpSettings } from './tools/ytDlp.ts';
 import type { PlatformResolver } from './types.ts';
 
 /**
@@ -76,8 +78,11 @@ export interface MusicServiceOptions {
 
 /** What {@link createMusicService} needs. */
 export interface MusicServiceDeps {
-  /** The app config; only `music` is read. */
-  readonly config: Pick<Config, 'music'>;
+  /**
+   * The app config; `music` is read, and `storage.dataDir` when given: yt-dlp keeps its
+   * cache in `<DATA_DIR>/yt-dlp-cache` (without it, `--no-cache-dir`).
+   */
+  readonly config: Pick<Config, 'music'> & { readonly storage?: Pick<Config['storage'], 'dataDir'> };
   /** A LevelDB whose `music-audio` sublevel becomes the `file_id` cache. */
   readonly db: RootDb;
   /** The Spotify Web API client (`WebApiClient`); without it Spotify links use public pages. */
@@ -91,7 +96,7 @@ export interface MusicServiceDeps {
 }
 
 /** Records nothing: the default when nobody measures. */
-const NO_METRICS: MusicMetrics = { downloadFinished() {}, cacheHit() {}, cacheMiss() {}, queueDepth() {} };
+const NO_METRICS: MusicMetrics = { downloadFinished() {}, cacheHit() {}, cacheMiss() {}, queueDepth() {}, sourceTrouble() {} };
 
 /** The music pipeline with its queue and cache. */
 export interface MusicService {
@@ -123,7 +128,15 @@ export function createMusicService(deps: MusicServiceDeps): MusicService {
   const logger = deps.logger.child({ module: 'music' });
   const metrics = deps.metrics ?? NO_METRICS;
   const meter = o.meter ?? new ToolMeter();
-  const ytdlp = { path: m.ytdlpPath, ...(m.ytdlpCookies && { cookies: m.ytdlpCookies }), ...(m.ytdlpProxy && { proxy: m.ytdlpProxy }), meter };
+  const dataDir = deps.config.storage?.dataDir;
+  const ytdlp: YtDlpSettings = {
+    path: m.ytdlpPath,
+    ...(m.ytdlpCookies && { cookies: m.ytdlpCookies }),
+    ...(m.ytdlpProxy && { proxy: m.ytdlpProxy }),
+    ...(dataDir && { cacheDir: join(dataDir, 'yt-dlp-cache') }),
+    ...(o.tempRoot && { tempRoot: o.tempRoot }),
+    meter,
+  };
   const http = { timeoutMs: o.metadataTimeoutMs, fetch: o.fetch };
   const limit = o.collectionLimit ?? 10;
   // SPOTIFY_WEB_URL serves both the track-page fallback and `open.spotify.com/s/<code>` share links.

@@ -9,12 +9,13 @@ import type { Logger } from 'pino';
 import type { CacheHitKind, MusicMetrics } from '../ops/musicMetrics.ts';
 import type { AudioCache, CachedAudio } from './cache/audioCache.ts';
 import type { DownloadedAudio, Downloader } from './download/downloader.ts';
-import { abortReason, isMusicError, MusicError } from './errors.ts';
+import { abortReason, isMusicError, MusicError, type MusicErrorCode } from './errors.ts';
 import { parseUrl, resolveShortLink, ShortLinkError, type MusicLink, type Platform, type ResolveShortLinkOptions } from './links/index.ts';
 import type { Candidate } from './matcher/index.ts';
 import type { Odesli, OdesliAnswer } from './resolvers/odesli.ts';
 import { findMatch } from './search/findMatch.ts';
 import type { SearchSource } from './search/searchSource.ts';
+import { SourceTroubleLog } from './sourceTrouble.ts';
 import type { CollectionItem, PlatformResolver, Resolution, TrackInfo } from './types.ts';
 
 /** The steps a user is shown. */
@@ -65,9 +66,36 @@ export interface PipelineDeps {
   readonly now: () => number;
 }
 
+/** Uploads tried for one track at most: the match and its alternates, best first. */
+const MAX_UPLOADS = 3;
+
+/**
+ * Failures of one upload that another upload of the same track may not share: blocked here,
+ * age-gated, removed, refused right now, or only a preview. Limits, cancellation and the
+ * job's deadline end the request instead.
+ */
+const TRY_NEXT: readonly MusicErrorCode[] = [
+  'MUSIC_REGION_BLOCKED',
+  'MUSIC_SOURCE_REFUSED',
+  'MUSIC_DEAD_LINK',
+  'MUSIC_SOURCE_THROTTLED',
+  'MUSIC_SOURCE_BROKEN',
+  'MUSIC_PREVIEW_ONLY',
+];
+
+/** One upload to download: where from, and the cache key of that upload. */
+interface Upload {
+  readonly url: string;
+  readonly sourceKey?: string;
+}
+
 /** Runs requests (see the module comment). */
 export class Pipeline {
-  constructor(private readonly d: PipelineDeps) {}
+  readonly #trouble: SourceTroubleLog;
+
+  constructor(private readonly d: PipelineDeps) {
+    this.#trouble = new SourceTroubleLog({ logger: d.logger, metrics: d.metrics, now: d.now });
+  }
 
   /**
    * Runs one request to its end: a sent audio, a choice or a collection shown.
@@ -75,6 +103,15 @@ export class Pipeline {
    * @throws {MusicError} every failure the user should hear about.
    */
   async run(req: MusicRequest, sink: MusicSink, signal: AbortSignal): Promise<void> {
+    try {
+      await this.#run(req, sink, signal);
+    } catch (err) {
+      this.#trouble.notice(err);
+      throw err;
+    }
+  }
+
+  async #run(req: MusicRequest, sink: MusicSink, signal: AbortSignal): Promise<void> {
     const keys = new Set<string>([req.link.key]);
     const link = req.link.needsRedirect ? await this.#follow(req.link, signal) : req.link;
     keys.add(link.key);
@@ -83,19 +120,17 @@ export class Pipeline {
     sink.stage('searching');
 
     let track: TrackInfo | undefined;
-    let url: string;
-    let sourceKey: string | undefined;
+    let uploads: Upload[];
     if (req.chosen) {
       track = req.chosen.track;
-      url = this.d.mediaUrl(req.chosen.candidate.url);
-      sourceKey = candidateKey(req.chosen.candidate);
+      uploads = [this.#upload(req.chosen.candidate)];
     } else {
       const resolution = await this.#resolve(link, req.userId, signal);
       if (resolution.kind === 'collection') {
         await sink.collection(resolution.title, resolution.items, resolution.total, link);
         return;
       }
-      if (resolution.kind === 'media') url = resolution.url;
+      if (resolution.kind === 'media') uploads = [{ url: resolution.url }];
       else {
         track = resolution.track;
         if (track.durationSec !== undefined && track.durationSec > this.d.maxSeconds) {
@@ -110,9 +145,8 @@ export class Pipeline {
           await sink.choose(track, verdict.top, link);
           return;
         }
-        url = this.d.mediaUrl(verdict.candidate.url);
-        sourceKey = candidateKey(verdict.candidate);
-        const bySource = await this.d.cache.get(sourceKey);
+        uploads = [verdict.candidate, ...verdict.alternates].slice(0, MAX_UPLOADS).map((c) => this.#upload(c));
+        const bySource = await this.d.cache.get(uploads[0]!.sourceKey!);
         if (await this.#sendCached(bySource, 'source', [...keys], track.isrc, link, sink)) return;
       }
     }
@@ -120,7 +154,7 @@ export class Pipeline {
     check(signal);
     this.d.metrics.cacheMiss();
     sink.stage('downloading', track && detail(track));
-    const file = await this.d.downloader.download({ url, ...(track && { track }), signal });
+    const { file, sourceKey } = await this.#download(uploads, track, signal);
     try {
       check(signal);
       sink.stage('sending', { title: file.title, ...(file.performer && { performer: file.performer }) });
@@ -133,6 +167,31 @@ export class Pipeline {
     } finally {
       await file.dispose();
     }
+  }
+
+  /**
+   * Downloads the first of `uploads` that can be downloaded. A failure another upload may
+   * not share ({@link TRY_NEXT}) moves on to the next; when all fail, the first failure is
+   * the one the user reads (it concerns the best match).
+   */
+  async #download(uploads: readonly Upload[], track: TrackInfo | undefined, signal: AbortSignal): Promise<{ file: DownloadedAudio; sourceKey: string | undefined }> {
+    let first: unknown;
+    for (const [i, upload] of uploads.entries()) {
+      try {
+        const file = await this.d.downloader.download({ url: upload.url, ...(track && { track }), signal });
+        return { file, sourceKey: upload.sourceKey };
+      } catch (err) {
+        if (signal.aborted || !isMusicError(err, ...TRY_NEXT)) throw err;
+        this.#trouble.notice(err);
+        first ??= err;
+        if (i + 1 < uploads.length) this.d.logger.info({ code: err.code, failed: upload.sourceKey, next: uploads[i + 1]!.sourceKey }, 'upload not downloadable, trying the next candidate');
+      }
+    }
+    throw first;
+  }
+
+  #upload(c: Candidate): Upload {
+    return { url: this.d.mediaUrl(c.url), sourceKey: candidateKey(c) };
   }
 
   /** Re-sends `hit` and stores it under all `keys`; false (and the stale entry forgotten) when Telegram refuses it. */

@@ -78,7 +78,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   const cacheHits = counter('music_cache_hits_total', 'Tracks re-sent from the file_id cache without downloading', ['by']);
   const cacheMisses = counter('music_cache_misses_total', 'Cache lookups that found nothing (a download follows)');
-  const music = createMusicMetrics({ downloads, downloadSeconds, cacheHits, cacheMisses });
+  const sourceTrouble = counter('music_source_trouble_total', 'Media source refusals "right now": throttled (rate limit) or broken (update yt-dlp)', ['kind']);
+  const music = createMusicMetrics({ downloads, downloadSeconds, cacheHits, cacheMisses, sourceTrouble });
 
   const gauge: Metrics['gauge'] = (name, help, labelNames, read) => {
     new Gauge({

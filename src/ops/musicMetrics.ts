@@ -18,6 +18,12 @@ export type DownloadOutcome = 'sent' | 'failed' | 'cancelled';
 /** How a cached `file_id` was found. */
 export type CacheHitKind = 'key' | 'isrc' | 'source';
 
+/**
+ * How a media source refused "right now": `throttled` (rate limit, captcha) or `broken`
+ * (yt-dlp's way in no longer works, e.g. a YouTube player client: update yt-dlp).
+ */
+export type SourceTroubleKind = 'throttled' | 'broken';
+
 /** Jobs in the download queue right now. */
 export interface MusicQueueStats {
   readonly running: number;
@@ -37,6 +43,8 @@ export interface MusicMetrics {
   cacheMiss(): void;
   /** The queue's depth changed (push style; the app may read `queue.stats()` instead). */
   queueDepth(stats: MusicQueueStats): void;
+  /** A media source refused a request "right now" (counted per occurrence; the log warns rarely). */
+  sourceTrouble(kind: SourceTroubleKind): void;
 }
 
 /** A {@link MusicMetrics} that records nothing. */
@@ -45,11 +53,13 @@ export const noMusicMetrics: MusicMetrics = Object.freeze({
   cacheHit() {},
   cacheMiss() {},
   queueDepth() {},
+  sourceTrouble() {},
 });
 
 const CODE = /^[A-Z][A-Z0-9_]{1,40}$/;
 const OUTCOMES: ReadonlySet<string> = new Set<DownloadOutcome>(['sent', 'failed', 'cancelled']);
 const HIT_KINDS: ReadonlySet<string> = new Set<CacheHitKind>(['key', 'isrc', 'source']);
+const TROUBLE_KINDS: ReadonlySet<string> = new Set<SourceTroubleKind>(['throttled', 'broken']);
 
 /** The prom-client side of {@link MusicMetrics}, with the queue reading the gauge needs. */
 export interface RecordingMusicMetrics extends MusicMetrics {
@@ -64,6 +74,7 @@ export function createMusicMetrics(m: {
   downloadSeconds: Histogram<'outcome'>;
   cacheHits: Counter<'by'>;
   cacheMisses: Counter;
+  sourceTrouble: Counter<'kind'>;
 }): RecordingMusicMetrics {
   let pushed: MusicQueueStats | undefined;
   let reader: (() => MusicQueueStats) | undefined;
@@ -79,6 +90,9 @@ export function createMusicMetrics(m: {
     },
     cacheMiss() {
       m.cacheMisses.inc();
+    },
+    sourceTrouble(kind) {
+      if (TROUBLE_KINDS.has(kind)) m.sourceTrouble.inc({ kind });
     },
     queueDepth(stats) {
       pushed = { running: stats.running, waiting: stats.waiting };

@@ -19,6 +19,14 @@ export interface FakeYtDlpBehaviour {
   readonly sleepMs?: number;
   /** Writes its pid here on start, and its argv as JSON to `<pidFile>.args`. */
   readonly pidFile?: string;
+  /**
+   * Writes `<recordDir>/<pid>.json` on start: `{ args, cookies }`, where `cookies` is the text
+   * of the file passed as `--cookies` (what the real yt-dlp would read), or null. Parallel
+   * runs each leave their own record.
+   */
+  readonly recordDir?: string;
+  /** After printing, copies this file to the `-o` template's path (`%(ext)s` → its extension), as a download would. */
+  readonly writeFile?: string;
 }
 
 /** A fake executable and its folder. */
@@ -34,8 +42,18 @@ export function writeFakeYtDlp(b: FakeYtDlpBehaviour): FakeTool {
   const script = `#!/usr/bin/env node
 const fs = require('node:fs');
 const b = ${JSON.stringify(b)};
-if (b.pidFile) { fs.writeFileSync(b.pidFile, String(process.pid)); fs.writeFileSync(b.pidFile + '.args', JSON.stringify(process.argv.slice(2))); }
+const argv = process.argv.slice(2);
+if (b.pidFile) { fs.writeFileSync(b.pidFile, String(process.pid)); fs.writeFileSync(b.pidFile + '.args', JSON.stringify(argv)); }
+if (b.recordDir) {
+  const at = argv.indexOf('--cookies');
+  const cookies = at === -1 ? null : fs.readFileSync(argv[at + 1], 'utf8');
+  fs.writeFileSync(require('node:path').join(b.recordDir, process.pid + '.json'), JSON.stringify({ args: argv, cookies }));
+}
 for (const line of b.stdout ?? []) process.stdout.write(line + '\\n');
+if (b.writeFile) {
+  const out = argv[argv.indexOf('-o') + 1];
+  fs.copyFileSync(b.writeFile, out.replace('%(ext)s', b.writeFile.slice(b.writeFile.lastIndexOf('.') + 1)));
+}
 if (b.stderr) process.stderr.write(b.stderr);
 const end = () => process.exit(b.exitCode ?? 0);
 if (b.sleepMs) setTimeout(end, b.sleepMs); else end();

@@ -2,7 +2,7 @@
  * Bad input end to end: every kind gets a clear message in the user's language, nothing
  * hangs, no process outlives its request and no temporary file stays.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -62,7 +62,10 @@ Errors('a dead link says so', () =>
 
 Errors('a live stream is refused as soon as yt-dlp reports it, and yt-dlp is stopped', async () => {
   const pidFile = join(tmpdir(), `fake-ytdlp-live-${process.pid}.pid`);
-  const tool = writeFakeYtDlp({ stdout: [JSON.stringify({ id: 'livelivelive', title: 'Radio', is_live: true })], sleepMs: 60_000, pidFile });
+  // What the real yt-dlp prints for a live item under `--match-filter "!is_live & …"`: only the
+  // `--print pre_process:` line (YouTube's `live_status` is 'is_live'), then the filter skips it.
+  const probe = '[probe] ' + JSON.stringify({ id: 'livelivelil', is_live: true, live_status: 'is_live' });
+  const tool = writeFakeYtDlp({ stdout: [probe], sleepMs: 60_000, pidFile });
   try {
     await withHarness({ music: { ytdlpPath: tool.path } }, async (h) => {
       const alice = h.fake.createUser();
@@ -90,23 +93,27 @@ Errors('a region-blocked source says so', async () => {
   }
 });
 
-Errors('cookies and proxy from the config reach yt-dlp', async () => {
-  const pidFile = join(tmpdir(), `fake-ytdlp-args-${process.pid}.pid`);
+Errors('cookies (a private copy in the job directory) and proxy from the config reach yt-dlp', async () => {
+  const records = mkdtempSync(join(tmpdir(), 'fake-ytdlp-records-'));
   const cookies = join(tmpdir(), `cookies-${process.pid}.txt`);
   writeFileSync(cookies, '# Netscape HTTP Cookie File\n');
-  const tool = writeFakeYtDlp({ stderr: 'ERROR: Sign in to confirm you’re not a bot. Use --cookies\n', exitCode: 1, pidFile });
+  const tool = writeFakeYtDlp({ stderr: 'ERROR: Sign in to confirm you’re not a bot. Use --cookies\n', exitCode: 1, recordDir: records });
   try {
     await withHarness({ music: { ytdlpPath: tool.path, ytdlpCookies: cookies, ytdlpProxy: 'socks5://127.0.0.1:1080' } }, async (h) => {
       const alice = h.fake.createUser();
       h.fake.sendText(alice, 'https://youtu.be/abcdefghijk');
       assert.match(await h.nextText(alice.id, /🔒/), 'cookies');
-      const args = JSON.parse(readFileSync(`${pidFile}.args`, 'utf8')) as string[];
-      assert.is(args[args.indexOf('--cookies') + 1], cookies);
+      const [record] = readdirSync(records).map((f) => JSON.parse(readFileSync(join(records, f), 'utf8')) as { args: string[]; cookies: string });
+      const args = record!.args;
+      const copy = args[args.indexOf('--cookies') + 1]!;
+      assert.ok(copy.startsWith(h.tempRoot) && copy !== cookies, `a per-job copy: ${copy}`);
+      assert.is(record!.cookies, '# Netscape HTTP Cookie File\n');
       assert.is(args[args.indexOf('--proxy') + 1], 'socks5://127.0.0.1:1080');
       assert.ok(args.includes('--ignore-config'));
     });
   } finally {
     tool.remove();
+    rmSync(records, { recursive: true, force: true });
   }
 });
 

@@ -25,6 +25,7 @@ Metrics('the exposition is Prometheus text naming every counter the operator nee
     'downloads_total',
     'music_cache_hits_total',
     'music_cache_misses_total',
+    'music_source_trouble_total',
     'eventlog_appends_total',
     'eventlog_events_total',
   ]) {
@@ -58,6 +59,10 @@ Metrics('music reports keep their labels a closed set, whatever the caller passe
   m.music.cacheHit('isrc');
   m.music.cacheHit('key');
   m.music.cacheMiss();
+  m.music.sourceTrouble('broken');
+  m.music.sourceTrouble('throttled');
+  m.music.sourceTrouble('throttled');
+  m.music.sourceTrouble('cookie=abc' as never);
   const s = await scrape(m);
   assert.is(sample(s, 'musicbot_downloads_total', { outcome: 'sent' }), 1);
   assert.is(sample(s, 'musicbot_downloads_total', { outcome: 'failed', code: 'MUSIC_TIMEOUT' }), 1);
@@ -66,6 +71,9 @@ Metrics('music reports keep their labels a closed set, whatever the caller passe
   assert.is(sample(s, 'musicbot_download_duration_seconds_count'), 2);
   assert.is(sample(s, 'musicbot_music_cache_hits_total'), 2);
   assert.is(sample(s, 'musicbot_music_cache_misses_total'), 1);
+  assert.is(sample(s, 'musicbot_music_source_trouble_total', { kind: 'throttled' }), 2);
+  assert.is(sample(s, 'musicbot_music_source_trouble_total', { kind: 'broken' }), 1);
+  assert.is(sample(s, 'musicbot_music_source_trouble_total'), 3, 'an unknown kind is not counted');
   assert.not.ok((await m.render()).includes('example.com'));
 });
 

@@ -71,6 +71,13 @@ export interface Downloader {
 /** Seconds a source may run over the limit before the real count refuses it (rounding, padding). */
 const DURATION_SLACK_SEC = 5;
 
+/**
+ * A file shorter than this share of the length its source states is a preview, not the
+ * track: SoundCloud hands anonymous clients a ~30 s clip of Go+ tracks while the info's
+ * `duration` is the whole track's, and yt-dlp downloads it without complaint.
+ */
+const PREVIEW_SHARE = 0.8;
+
 /** Creates the yt-dlp + ffmpeg downloader. */
 export function createDownloader(o: DownloaderOptions): Downloader {
   const format = o.format ?? 'm4a';
@@ -119,6 +126,12 @@ export function createDownloader(o: DownloaderOptions): Downloader {
     }
     const sizeBytes = (await stat(output)).size;
     if (sizeBytes > o.maxBytes) throw new MusicError('MUSIC_TOO_LARGE', `the file is ${sizeBytes} bytes, the limit is ${o.maxBytes}`);
+    // The upload's own stated length first: a matched upload may be an edit a little shorter
+    // than the service's track, which is no reason to refuse it.
+    const stated = info.durationSec ?? req.track?.durationSec;
+    if (result.durationSec !== undefined && stated !== undefined && result.durationSec < stated * PREVIEW_SHARE) {
+      throw new MusicError('MUSIC_PREVIEW_ONLY', `the file is ${result.durationSec} s long, the source states ${stated} s: a preview`);
+    }
     const durationSec = result.durationSec ?? info.durationSec ?? req.track?.durationSec ?? 0;
     if (durationSec > o.maxSeconds + DURATION_SLACK_SEC) {
       throw new MusicError('MUSIC_TOO_LONG', `the audio is ${durationSec} s long, the limit is ${o.maxSeconds} s`);
@@ -126,7 +139,7 @@ export function createDownloader(o: DownloaderOptions): Downloader {
     let disposed = false;
     return {
       path: output,
-      filename: fileName(tags, format),
+      filename: audioFileName(tags, format),
       thumbnail: result.thumbnail,
       title: tags.title,
       performer: tags.artist,
@@ -150,9 +163,12 @@ function canCopy(file: string, info: MediaInfo, format: AudioFormat): boolean {
   return codec.startsWith('mp3') || ((codec === '' || codec === 'none') && ext === 'mp3');
 }
 
-/** `Artist - Title.m4a`, without characters file systems or Telegram clients dislike. */
-function fileName(tags: AudioTags, format: AudioFormat): string {
+/**
+ * `Artist - Title.m4a`, without characters file systems or Telegram dislike: Telegram's
+ * multipart parser cuts a file name at the first `;`, so `;` goes too.
+ */
+export function audioFileName(tags: Pick<AudioTags, 'artist' | 'title'>, format: AudioFormat): string {
   const raw = tags.artist ? `${tags.artist} - ${tags.title}` : tags.title;
-  const clean = raw.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120);
+  const clean = raw.replace(/[\u0000-\u001f\u007f/\\:;*?"<>|]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120);
   return `${clean || 'audio'}.${format}`;
 }

@@ -1,25 +1,34 @@
 /**
- * The yt-dlp executable, as the pipeline uses it: one run that prints the item's info JSON
- * and then downloads its best audio (so a live stream or an overlong video is refused
- * before a byte of media moves), a metadata-only run (`-J`) for playlists, and searches.
+ * The yt-dlp executable, as the pipeline uses it: one run that downloads an item's best
+ * audio, with yt-dlp itself refusing a live stream or an overlong item before a byte of
+ * media moves, a metadata-only run (`-J`) for playlists, and searches.
  *
- * Cookies and proxy from the config are passed on every run; the user's config files are
- * ignored so that a stray `~/.config/yt-dlp/config` cannot change what the bot does.
+ * Cookies (a private copy per run, see `ytDlpRun.ts`) and proxy from the config are passed
+ * on every run; the user's config files are ignored so that a stray
+ * `~/.config/yt-dlp/config` cannot change what the bot does.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MusicError } from '../errors.ts';
 import { runProcess, type ToolMeter } from './runProcess.ts';
 import { ytDlpError } from './ytDlpErrors.ts';
+import { prepareRunFiles } from './ytDlpRun.ts';
 
 /** How yt-dlp is started. */
 export interface YtDlpSettings {
   /** `YTDLP_PATH`. */
   readonly path: string;
-  /** `YTDLP_COOKIES`: a Netscape cookies file (YouTube's "confirm you are not a bot"). */
+  /** `YTDLP_COOKIES`: a Netscape cookies file (YouTube's "confirm you are not a bot"); each run reads a copy. */
   readonly cookies?: string;
   /** `YTDLP_PROXY`: `socks5://…`, `http://…`. */
   readonly proxy?: string;
+  /**
+   * `--cache-dir` (`<DATA_DIR>/yt-dlp-cache`): yt-dlp keeps YouTube's player code and
+   * signature functions there, so a run need not fetch them again. Without it: `--no-cache-dir`.
+   */
+  readonly cacheDir?: string;
+  /** Where runs without a job directory (searches, probes) put their private files (default the OS temp directory). */
+  readonly tempRoot?: string;
   readonly meter?: ToolMeter;
 }
 
@@ -39,13 +48,15 @@ export interface MediaInfo {
   /** Audio codec and container of the chosen format, when known. */
   readonly acodec?: string;
   readonly ext?: string;
+  /** The chosen format's id (SoundCloud's Go+ previews: `hls_mp3_128_preview`, …). */
+  readonly formatId?: string;
   readonly filesize?: number;
 }
 
-/** Arguments every run gets. */
-export function commonArgs(s: YtDlpSettings): string[] {
-  const args = ['--ignore-config', '--no-cache-dir', '--socket-timeout', '20'];
-  if (s.cookies) args.push('--cookies', s.cookies);
+/** Arguments every run gets; `cookies` is the run's own copy of the cookies file. */
+export function commonArgs(s: YtDlpSettings, cookies?: string): string[] {
+  const args = ['--ignore-config', ...(s.cacheDir ? ['--cache-dir', s.cacheDir] : ['--no-cache-dir']), '--socket-timeout', '20'];
+  if (cookies) args.push('--cookies', cookies);
   if (s.proxy) args.push('--proxy', s.proxy);
   return args;
 }
@@ -70,15 +81,16 @@ export function toMediaInfo(raw: Record<string, unknown>): MediaInfo {
     webpageUrl: text(raw['webpage_url']) ?? text(raw['original_url']) ?? '',
     acodec: text(raw['acodec']),
     ext: text(raw['ext']),
+    formatId: text(raw['format_id']),
     filesize: num(raw['filesize']) ?? num(raw['filesize_approx']),
   };
   for (const k of Object.keys(info)) if (info[k] === undefined) delete info[k];
   return info as unknown as MediaInfo;
 }
 
-/** Limits and budget of {@link downloadAudio}. */
+/** Limits and budget of {@link ytDlpDownload}. */
 export interface YtDlpDownloadOptions {
-  /** Refused before download when the info says longer. */
+  /** yt-dlp skips an item longer than this (`--match-filter`) before downloading it. */
   readonly maxSeconds: number;
   /** `--max-filesize`. */
   readonly maxBytes: number;
@@ -86,48 +98,100 @@ export interface YtDlpDownloadOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Marks the line `--print pre_process:` writes, apart from the `-j` info line. */
+const PROBE_MARK = '[probe] ';
+
+/** The audio format choice: m4a/AAC first (copied without re-encoding), anything as a last resort. */
+const FORMAT = 'bestaudio[ext=m4a]/bestaudio[acodec^=mp4a]/bestaudio/best';
+
+/** Why an item must not be downloaded, from what yt-dlp says about it (raw info JSON). */
+function refusal(raw: Record<string, unknown>, maxSeconds: number): MusicError | undefined {
+  const info = toMediaInfo(raw);
+  if (info.isLive) return new MusicError('MUSIC_LIVE_STREAM', 'the item is a live stream', { service: 'yt-dlp' });
+  const seconds = num(raw['duration']);
+  if (seconds !== undefined && seconds > maxSeconds) {
+    return new MusicError('MUSIC_TOO_LONG', `the item is ${Math.round(seconds)} s long, the limit is ${maxSeconds} s`, { service: 'yt-dlp' });
+  }
+  return undefined;
+}
+
+function parseObject(line: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(line);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Downloads the best audio of `url` into `dir` as `source.<ext>`. The info line arrives
- * before the download starts; a live stream or an item over `maxSeconds` stops the run
- * there.
+ * Downloads the best audio of `url` into `dir` as `source.<ext>`.
  *
- * @throws {MusicError} `MUSIC_LIVE_STREAM`, `MUSIC_TOO_LONG`, `MUSIC_TOO_LARGE` (yt-dlp's
- *   `--max-filesize` skips the item silently: no file means too large), or a classified
- *   yt-dlp error.
+ * yt-dlp enforces the limits itself: `--match-filter "!is_live & duration <=? N"` skips a
+ * live or overlong item before its download starts (an item of unknown length passes; the
+ * real file is measured later). A skipped item prints no info line and leaves no file, so
+ * the reason is read from a line printed at the `pre_process` stage, which yt-dlp runs
+ * *before* the filter (`YoutubeDL.process_video_result`: `pre_process` → `_match_entry`):
+ * `--print "pre_process:%(.{id,duration,is_live,live_status})j"` (the same template syntax
+ * and order in 2023.03.04 and 2026.08.19).
+ *
+ * @throws {MusicError} `MUSIC_LIVE_STREAM`, `MUSIC_TOO_LONG`, `MUSIC_PREVIEW_ONLY` (the chosen
+ *   format is a preview), `MUSIC_TOO_LARGE` (yt-dlp's `--max-filesize` skips the item
+ *   silently: no file means too large), or a classified yt-dlp error.
  */
 export async function ytDlpDownload(s: YtDlpSettings, url: string, dir: string, o: YtDlpDownloadOptions): Promise<{ info: MediaInfo; file: string }> {
   let info: MediaInfo | undefined;
+  let probe: Record<string, unknown> | undefined;
+  const files = await prepareRunFiles(s, dir);
   const args = [
-    ...commonArgs(s),
+    ...commonArgs(s, files.cookies),
     '--no-playlist', '--no-progress', '--no-part',
-    '-f', 'bestaudio[ext=m4a]/bestaudio[acodec^=mp4a]/bestaudio/best',
+    '-f', FORMAT,
     '--max-filesize', String(o.maxBytes),
+    '--match-filter', `!is_live & duration <=? ${o.maxSeconds}`,
+    '--print', `pre_process:${PROBE_MARK}%(.{id,duration,is_live,live_status})j`,
     '-j', '--no-simulate',
     '-o', join(dir, 'source.%(ext)s'),
     '--', url,
   ];
-  const res = await runProcess(s.path, args, {
-    tool: 'yt-dlp',
-    timeoutMs: o.timeoutMs,
-    signal: o.signal,
-    meter: s.meter,
-    onStdoutLine(line) {
-      if (!line.startsWith('{')) return undefined;
-      try {
-        info = toMediaInfo(JSON.parse(line) as Record<string, unknown>);
-      } catch {
+  let res;
+  try {
+    res = await runProcess(s.path, args, {
+      tool: 'yt-dlp',
+      timeoutMs: o.timeoutMs,
+      signal: o.signal,
+      meter: s.meter,
+      onStdoutLine(line) {
+        if (line.startsWith(PROBE_MARK)) {
+          probe = parseObject(line.slice(PROBE_MARK.length));
+          // yt-dlp skips such an item anyway; stopping it here only saves the wait.
+          return probe && refusal(probe, o.maxSeconds);
+        }
+        if (!line.startsWith('{')) return undefined;
+        const raw = parseObject(line);
+        if (!raw) return undefined;
+        info = toMediaInfo(raw);
+        const refused = refusal(raw, o.maxSeconds);
+        if (refused) return refused;
+        // SoundCloud builds `<protocol>_<ext>_<abr>_preview` for the ~30 s clip Go+ tracks
+        // offer anonymous clients (`extractor/soundcloud.py`, `add_format`).
+        if (info.formatId && /preview/i.test(info.formatId)) {
+          return new MusicError('MUSIC_PREVIEW_ONLY', `the source offers only a preview (format ${info.formatId})`, { service: 'yt-dlp' });
+        }
         return undefined;
-      }
-      if (info.isLive) return new MusicError('MUSIC_LIVE_STREAM', 'the item is a live stream', { service: 'yt-dlp' });
-      if (info.durationSec !== undefined && info.durationSec > o.maxSeconds) {
-        return new MusicError('MUSIC_TOO_LONG', `the item is ${info.durationSec} s long, the limit is ${o.maxSeconds} s`, { service: 'yt-dlp' });
-      }
-      return undefined;
-    },
-  });
+      },
+    });
+  } finally {
+    // The copy holds a session: gone as soon as yt-dlp is (the job directory goes later).
+    if (files.cookies) await rm(files.cookies, { force: true }).catch(() => undefined);
+  }
   if (res.exitCode !== 0) throw ytDlpError(res.stderr, res.exitCode);
-  const file = (await readdir(dir)).find((f) => f.startsWith('source.') && !/\.(part|ytdl|temp)$/.test(f));
+  if (!info && probe) {
+    // The filter skipped it: no info line, no file.
+    throw refusal(probe, o.maxSeconds) ?? new MusicError(toMediaInfo(probe).isLive ? 'MUSIC_LIVE_STREAM' : 'MUSIC_TOO_LONG', 'yt-dlp skipped the item (match filter)', { service: 'yt-dlp' });
+  }
   if (!info) throw new MusicError('MUSIC_DOWNLOAD_FAILED', 'yt-dlp printed no info', { service: 'yt-dlp' });
+  const file = (await readdir(dir)).find((f) => f.startsWith('source.') && !/\.(part|ytdl|temp)$/.test(f));
   if (!file) throw new MusicError('MUSIC_TOO_LARGE', `yt-dlp skipped the download (over ${o.maxBytes} bytes)`, { service: 'yt-dlp' });
   return { info, file: join(dir, file) };
 }
@@ -141,11 +205,12 @@ export async function ytDlpProbe(
   url: string,
   o: { timeoutMs: number; signal?: AbortSignal; flat?: boolean; limit?: number },
 ): Promise<Record<string, unknown>> {
-  const args = [...commonArgs(s), '-J'];
+  const files = await prepareRunFiles(s);
+  const args = [...commonArgs(s, files.cookies), '-J'];
   if (o.flat) args.push('--flat-playlist');
   if (o.limit) args.push('--playlist-items', `1-${o.limit}`);
   args.push('--', url);
-  const res = await runProcess(s.path, args, { tool: 'yt-dlp', timeoutMs: o.timeoutMs, signal: o.signal, meter: s.meter });
+  const res = await runProcess(s.path, args, { tool: 'yt-dlp', timeoutMs: o.timeoutMs, signal: o.signal, meter: s.meter }).finally(() => files.dispose());
   if (res.exitCode !== 0) throw ytDlpError(res.stderr, res.exitCode);
   try {
     return JSON.parse(res.stdout) as Record<string, unknown>;
@@ -165,8 +230,9 @@ export async function ytDlpSearchMany(
 ): Promise<Record<string, unknown>[]> {
   // `-I 1:N`: without an item limit a search keeps fetching continuation pages.
   const limit = o.items ? ['-I', `1:${o.items}`] : [];
-  const args = [...commonArgs(s), '-J', '--flat-playlist', '--ignore-errors', ...limit, '--', ...urls];
-  const res = await runProcess(s.path, args, { tool: 'yt-dlp', timeoutMs: o.timeoutMs, signal: o.signal, meter: s.meter });
+  const files = await prepareRunFiles(s);
+  const args = [...commonArgs(s, files.cookies), '-J', '--flat-playlist', '--ignore-errors', ...limit, '--', ...urls];
+  const res = await runProcess(s.path, args, { tool: 'yt-dlp', timeoutMs: o.timeoutMs, signal: o.signal, meter: s.meter }).finally(() => files.dispose());
   const docs: Record<string, unknown>[] = [];
   for (const line of res.stdout.split('\n')) {
     if (!line.startsWith('{')) continue;

@@ -1,17 +1,41 @@
 /**
- * Turns yt-dlp's `ERROR:` lines into {@link MusicError} codes. yt-dlp has no machine-readable
- * error kinds, so this reads the wording its extractors have used for years; anything not
+ * Turns yt-dlp's `ERROR:` lines into {@link MusicError} codes by what they mean. yt-dlp has
+ * no machine-readable error kinds, so this reads the wording of its extractors (yt-dlp
+ * 2023.03.04 as installed, and 2026.08.19 from github.com/yt-dlp/yt-dlp); anything not
  * recognised is a plain `MUSIC_DOWNLOAD_FAILED` (and the operator sees the line in the log).
+ *
+ * Order matters: the first rule that matches wins. "The source refuses right now" comes
+ * before "dead link", because YouTube words a rate limit as "Video unavailable. This
+ * content isn't available, try again later" and a broken player client as an HTTP 403 or
+ * "Requested format is not available" — none of which means the item is gone.
  */
 import { MusicError, type MusicErrorCode } from '../errors.ts';
 
 const RULES: readonly [RegExp, MusicErrorCode][] = [
-  [/not available in your country|geo[- ]?restrict|blocked it in your (?:country|region)|not made this video available in your country|unavailable in your region/i, 'MUSIC_REGION_BLOCKED'],
+  // Rate limits. `_video.py`: "This content isn't available, try again later" (2026, the
+  // session "has been rate-limited by YouTube for up to an hour"); "YouTube is requiring a
+  // captcha challenge before playback"; any HTTP 429.
+  [/try again later|rate[- ]limit|captcha|HTTP Error 429|too many requests/i, 'MUSIC_SOURCE_THROTTLED'],
+  // Geo blocks: `raise_geo_restricted` ("This video is not available from your location due
+  // to geo restriction"), YouTube's subreason "The uploader has not made this video available
+  // in your country", HTTP 451.
+  [/not available in your country|geo[- ]?restrict|not available from your location|blocked it in your (?:country|region)|not made this video available in your country|unavailable in your region|HTTP Error 451/i, 'MUSIC_REGION_BLOCKED'],
   [/live event will begin|premieres in|this live event|is a live stream|live stream recording is not available/i, 'MUSIC_LIVE_STREAM'],
   [/sign in to confirm|confirm your age|age[- ]restricted|login required|requires? (?:a )?(?:login|payment|subscription)|private video|members[- ]only|use --cookies/i, 'MUSIC_SOURCE_REFUSED'],
-  [/HTTP Error 40[34]|HTTP Error 410|video unavailable|has been removed|does not exist|no longer available|account .*terminated|unsupported url|not found|no video formats found|requested format is not available/i, 'MUSIC_DEAD_LINK'],
-  [/HTTP Error (?:429|5\d\d)|timed out|connection (?:refused|reset)|name or service not known|temporary failure in name resolution|unable to download webpage|network is unreachable|proxy/i, 'MUSIC_SOURCE_UNAVAILABLE'],
+  // A player client YouTube broke (yt-dlp #17456): `YoutubeDL.dl` reports "unable to download
+  // video data: HTTP Error 403: Forbidden"; format selection "Requested format is not
+  // available" (our `-f` ends in `best`, so nothing at all was offered); `raise_no_formats`
+  // "No video formats found!"; other 403s (the page or API refusing this server).
+  [/HTTP Error 403|requested format is not available|no video formats found|signature extraction failed|nsig extraction failed|precondition check failed/i, 'MUSIC_SOURCE_BROKEN'],
+  // The item does not exist: YouTube's "Video unavailable", "This video has been removed…",
+  // "This video does not exist.", a terminated account; a page answering 404 or 410; a page
+  // without media (the generic extractor's "Unsupported URL").
+  [/HTTP Error 404|HTTP Error 410|video unavailable|has been removed|does not exist|no longer available|account .*terminated|unsupported url|(?:video|track|song|page|user|playlist) not found/i, 'MUSIC_DEAD_LINK'],
+  [/HTTP Error 5\d\d|timed out|connection (?:refused|reset)|name or service not known|temporary failure in name resolution|unable to download webpage|network is unreachable|proxy/i, 'MUSIC_SOURCE_UNAVAILABLE'],
 ];
+
+/** Codes that say "the source refuses right now" (the operator gets one warning per kind). */
+export const SOURCE_TROUBLE_CODES: ReadonlySet<MusicErrorCode> = new Set(['MUSIC_SOURCE_THROTTLED', 'MUSIC_SOURCE_BROKEN']);
 
 /**
  * The last `ERROR:` line of yt-dlp's stderr (or its last line), trimmed for logs, with any

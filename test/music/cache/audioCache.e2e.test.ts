@@ -26,6 +26,7 @@ function recordingMetrics() {
     cacheHit: (by) => void seen.hits.push(by),
     cacheMiss: () => void (seen.misses += 1),
     queueDepth: () => undefined,
+    sourceTrouble: () => undefined,
   };
   return { metrics, seen };
 }
