@@ -4,12 +4,13 @@
  * {@link startApp} and handles signals; tests start the same app against local fakes.
  *
  * Start: LevelDB (event log + vault + music cache; key rotation and vault compaction) →
- * metrics → Spotify clients → link service → music pipeline → bot (getMe) → HTTP server
+ * metrics → Spotify clients → link service → music pipeline (and, in the background, the
+ * yt-dlp version check and update) → bot (getMe) → HTTP server
  * (health, metrics, OAuth callback, webhook) → control socket → sweeper → updates.
  *
  * Stop (`stop()`, see `src/ops/shutdown.ts`): stop taking updates (polling or webhook) →
  * wait for updates in hand → close HTTP (in-flight callbacks finish) → control socket →
- * downloads → mailboxes and sweeper → vault compaction → LevelDB. Waiting steps share one
+ * downloads → yt-dlp upkeep → mailboxes and sweeper → vault compaction → LevelDB. Waiting steps share one
  * grace period; closing steps always run, so the data dir is released even when work is cut off.
  */
 import { mkdir } from 'node:fs/promises';
@@ -37,6 +38,7 @@ import { createMetricsRoute } from './ops/metricsRoute.ts';
 import { runShutdown, type ShutdownReport, type ShutdownStep } from './ops/shutdown.ts';
 import { trackUpdates } from './ops/updateTracker.ts';
 import { compactVault, scheduleVaultCompaction } from './ops/vaultCompaction.ts';
+import { startYtDlpUpkeep } from './ops/ytDlpUpkeep.ts';
 import { AccountsClient } from './spotify/accountsClient.ts';
 import { SpotifyAppHealth } from './spotify/appHealth.ts';
 import { WebApiClient } from './spotify/webApiClient.ts';
@@ -73,7 +75,7 @@ export interface AppOptions {
 export const DEFAULT_SHUTDOWN_GRACE_MS = 15_000;
 
 /** Names of the stop steps, in the order they run. */
-const STOP_ORDER = ['bot', 'updates', 'http', 'control', 'downloads', 'music', 'links', 'compaction', 'store'] as const;
+const STOP_ORDER = ['bot', 'updates', 'http', 'control', 'downloads', 'music', 'ytdlp', 'links', 'compaction', 'store'] as const;
 type StopStepName = (typeof STOP_ORDER)[number];
 
 /**
@@ -141,6 +143,11 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     metrics.watchMusicQueue(() => music.queue.stats());
     stopStep('downloads', 'wait', () => music.queue.idle()); // let jobs in hand finish…
     stopStep('music', 'close', () => music.close()); // …then abort what is left
+    // yt-dlp's version (and with YTDLP_AUTO_UPDATE=1 its update), now and weekly, in the
+    // background: start-up does not wait for it. A pip run in progress gets a little time to
+    // finish before it is killed, so the venv is not left half-written.
+    const ytdlp = startYtDlpUpkeep({ path: config.music.ytdlpPath, autoUpdate: config.music.ytdlpAutoUpdate ?? false, logger: logger.child({ module: 'yt-dlp' }) });
+    stopStep('ytdlp', 'close', (remaining) => ytdlp.stop(Math.min(remaining, 10_000)));
 
     const bot = createBot({ config, links, spotify, music: createMusicPort(music), logger, ...(options.bot ? { options: options.bot } : {}) });
     const updates = trackUpdates(bot.bot, (type, outcome) => metrics.updates.inc({ type, outcome }));

@@ -106,6 +106,7 @@ const envSchema = z.object({
   FFMPEG_PATH: withDefault(z.string().min(1), 'ffmpeg'),
   YTDLP_COOKIES: opt(z.string().min(1)),
   YTDLP_PROXY: opt(z.string().refine((s) => URL.canParse(s), 'must be a proxy URL such as socks5://127.0.0.1:1080')),
+  YTDLP_AUTO_UPDATE: withDefault(z.stringbool({ error: 'must be 1 or 0 (also true/false, yes/no, on/off)' }), '0'),
   DEEZER_API_URL: withDefault(httpUrl('the Deezer API'), 'https://api.deezer.com'),
   ITUNES_API_URL: withDefault(httpUrl('the iTunes lookup API'), 'https://itunes.apple.com'),
   YANDEX_MUSIC_API_URL: withDefault(httpUrl('the Yandex Music API'), 'https://api.music.yandex.net'),
@@ -152,6 +153,8 @@ export interface Config {
     readonly ffmpegPath: string;
     readonly ytdlpCookies?: string;
     readonly ytdlpProxy?: string;
+    /** `YTDLP_AUTO_UPDATE`: update yt-dlp in place at start-up and weekly (`src/ops/ytDlpUpkeep.ts`); always set by {@link loadConfig}, optional for hand-built configs (tests). */
+    readonly ytdlpAutoUpdate?: boolean;
     readonly deezerApiUrl: string;
     readonly itunesApiUrl: string;
     readonly yandexMusicApiUrl: string;
@@ -247,6 +250,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ffmpegPath: e.FFMPEG_PATH,
       ytdlpCookies: e.YTDLP_COOKIES,
       ytdlpProxy: e.YTDLP_PROXY,
+      ytdlpAutoUpdate: e.YTDLP_AUTO_UPDATE,
       deezerApiUrl: e.DEEZER_API_URL,
       itunesApiUrl: e.ITUNES_API_URL,
       yandexMusicApiUrl: e.YANDEX_MUSIC_API_URL,

@@ -97,4 +97,12 @@ Config('messages never echo the secret values that were given', () => {
   assert.not.ok(problems.join('\n').includes(secret));
 });
 
+Config('YTDLP_AUTO_UPDATE is off by default, on with 1/true/yes, and junk is named', () => {
+  assert.is(loadConfig(minimal).music.ytdlpAutoUpdate, false);
+  assert.is(loadConfig({ ...minimal, YTDLP_AUTO_UPDATE: '' }).music.ytdlpAutoUpdate, false);
+  for (const on of ['1', 'true', 'yes', 'on']) assert.is(loadConfig({ ...minimal, YTDLP_AUTO_UPDATE: on }).music.ytdlpAutoUpdate, true, on);
+  assert.is(loadConfig({ ...minimal, YTDLP_AUTO_UPDATE: '0' }).music.ytdlpAutoUpdate, false);
+  assert.equal(problemsOf({ ...minimal, YTDLP_AUTO_UPDATE: 'weekly' }), ['YTDLP_AUTO_UPDATE must be 1 or 0 (also true/false, yes/no, on/off)']);
+});
+
 Config.run();
