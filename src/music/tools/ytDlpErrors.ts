@@ -34,9 +34,6 @@ const RULES: readonly [RegExp, MusicErrorCode][] = [
   [/HTTP Error 5\d\d|timed out|connection (?:refused|reset)|name or service not known|temporary failure in name resolution|unable to download webpage|network is unreachable|proxy/i, 'MUSIC_SOURCE_UNAVAILABLE'],
 ];
 
-/** Codes that say "the source refuses right now" (the operator gets one warning per kind). */
-export const SOURCE_TROUBLE_CODES: ReadonlySet<MusicErrorCode> = new Set(['MUSIC_SOURCE_THROTTLED', 'MUSIC_SOURCE_BROKEN']);
-
 /**
  * The last `ERROR:` line of yt-dlp's stderr (or its last line), trimmed for logs, with any
  * `user:password@` of a proxy URL removed.
