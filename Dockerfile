@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # The bot: Node.js 22 LTS on Debian slim, ffmpeg, a current yt-dlp (with Deno, the JavaScript
-# runtime yt-dlp needs for YouTube since 2025.11), tini as PID 1, a non-root user, /data as
-# the volume. See docs/operations.md.
+# runtime yt-dlp needs for YouTube since 2025.11) in a venv the bot's user owns (so it can
+# update it: YTDLP_AUTO_UPDATE=1), tini as PID 1, a non-root user, /data as the volume.
+# See docs/operations.md.
 #
 #   docker build -t music-bot .
 #   docker build --build-arg YTDLP_REFRESH=$(date +%F) -t music-bot .   # force a new yt-dlp
@@ -21,7 +22,7 @@ ENV NODE_ENV=production \
     DATA_DIR=/data \
     HTTP_HOST=0.0.0.0 \
     HTTP_PORT=8080 \
-    YTDLP_PATH=/usr/local/bin/yt-dlp \
+    YTDLP_PATH=/opt/yt-dlp/bin/yt-dlp \
     FFMPEG_PATH=/usr/bin/ffmpeg
 
 RUN apt-get update \
@@ -30,14 +31,22 @@ RUN apt-get update \
 
 COPY --from=deno /deno /usr/local/bin/deno
 
-# yt-dlp in its own virtualenv (Debian forbids pip into the system Python). "[default]" brings
+# yt-dlp in its own virtualenv (Debian forbids pip into the system Python), created and
+# filled by the bot's user `node`, who owns it: with YTDLP_AUTO_UPDATE=1 the running bot
+# updates it in place (`/opt/yt-dlp/bin/python -m pip install -U "yt-dlp[default]"`) without
+# root. Nothing else in the image is writable by `node` except /data. "[default]" brings
 # yt-dlp-ejs, the scripts it runs in Deno for YouTube. Change YTDLP_REFRESH (or build with
 # --no-cache) to get the newest release: YouTube breaks old versions every few weeks.
 ARG YTDLP_VERSION=
 ARG YTDLP_REFRESH=
+RUN install -d -o node -g node -m 755 /opt/yt-dlp
+USER node
 RUN python3 -m venv /opt/yt-dlp \
- && /opt/yt-dlp/bin/pip install --no-cache-dir --upgrade "yt-dlp[default]${YTDLP_VERSION:+==$YTDLP_VERSION}" \
- && ln -s /opt/yt-dlp/bin/yt-dlp /usr/local/bin/yt-dlp \
+ && /opt/yt-dlp/bin/python -m pip install --no-cache-dir --disable-pip-version-check --upgrade "yt-dlp[default]${YTDLP_VERSION:+==$YTDLP_VERSION}" \
+ && /opt/yt-dlp/bin/yt-dlp --version
+USER root
+# On PATH too, for `docker compose exec bot yt-dlp --version`; the bot uses YTDLP_PATH above.
+RUN ln -s /opt/yt-dlp/bin/yt-dlp /usr/local/bin/yt-dlp \
  && yt-dlp --version && deno --version && ffmpeg -hide_banner -version | head -n 1
 
 WORKDIR /app
