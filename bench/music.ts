@@ -8,6 +8,8 @@
  * 2. Cache miss: Deezer links resolved against the local fake, matched through a local
  *    search source, downloaded by real yt-dlp, tagged by real ffmpeg and uploaded; the share
  *    of wall time spent outside yt-dlp and ffmpeg. Target ≤ 15%.
+ * 3. Cache miss against a naive flow (`musicMissVsNaive.ts`): p50 and p95 from a link
+ *    message to its audio, searches answered in the real yt-dlp's shape. Target ≤ 1.25×.
  *
  * Run: `npx tsx bench/music.ts` or `npm run bench -- music`.
  */
@@ -28,6 +30,7 @@ import { createMusicService } from '../src/music/musicService.ts';
 import { FakeBotApi } from '../test/helpers/fakeBotApi.ts';
 import { LocalSearchSource, startFakeMusicSources } from '../test/helpers/fakeMusicSources.ts';
 import { generateClip, startMediaServer } from '../test/helpers/mediaServer.ts';
+import { missVsNaive } from './musicMissVsNaive.ts';
 
 /** Options of {@link run}; the defaults are what the report quotes. */
 export interface MusicBenchOptions {
@@ -37,6 +40,8 @@ export interface MusicBenchOptions {
   readonly rounds?: number;
   /** Cache-miss requests (each a real yt-dlp + ffmpeg run). */
   readonly misses?: number;
+  /** Requests per side of the comparison with the naive flow. */
+  readonly naiveRequests?: number;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -166,9 +171,10 @@ async function cacheMiss(o: Required<MusicBenchOptions>): Promise<void> {
 
 /** Runs both measurements and prints their figures. */
 export async function run(options: MusicBenchOptions = {}): Promise<void> {
-  const o: Required<MusicBenchOptions> = { messages: 500, rounds: 3, misses: 5, ...options };
+  const o: Required<MusicBenchOptions> = { messages: 500, rounds: 3, misses: 5, naiveRequests: 12, ...options };
   await cacheHit(o);
   await cacheMiss(o);
+  await missVsNaive(o.naiveRequests);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
