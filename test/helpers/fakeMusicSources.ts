@@ -14,6 +14,10 @@
  * | short links | `shortBase(host)` | `/<code>` → 302 to the registered target |
  *
  * `yandexMode`: `ok`, `api-refuses` (451, then the page works) or `refuses` (both refuse).
+ *
+ * Each body prints only fields the real service prints (a subset), in the real types; the
+ * source of each shape is named beside it. Covers appear only when a test gives a (local)
+ * URL, so nothing here points a download at the internet.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -47,7 +51,12 @@ export interface FakeMusicSources {
   addDeezerAlbum(album: { id: string; title: string; tracks: FakeSourceTrack[] }): void;
   addItunes(track: FakeSourceTrack & { country?: string }): void;
   addYandex(track: FakeSourceTrack): void;
-  addTidal(track: FakeSourceTrack): void;
+  /**
+   * A Tidal share page. `form` picks the `og:title` shape (issue 15 fact 9): `by` "Title by
+   * Artist" (default), `dash` "Artist - Title", `plain` the title alone with og:description
+   * "Song by Artist". `sentence: false` leaves out the og:description / <title> sentence.
+   */
+  addTidal(track: FakeSourceTrack & { form?: 'by' | 'dash' | 'plain'; sentence?: boolean }): void;
   addSpotifyPage(track: FakeSourceTrack): void;
   /** `host`/`code` redirects to `target`. */
   addShortLink(host: string, code: string, target: string): void;
@@ -62,7 +71,10 @@ export interface FakeMusicSources {
 const json = (res: ServerResponse, status: number, body: unknown): void =>
   void res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 const html = (res: ServerResponse, status: number, meta: Record<string, string>, title = ''): void => {
-  const tags = Object.entries(meta).map(([k, v]) => `<meta property="${k}" content="${v.replace(/"/g, '&quot;')}">`).join('\n');
+  // A `name:` prefix writes `<meta name=…>` (Spotify's music:* tags), the rest `property=`.
+  const tags = Object.entries(meta)
+    .map(([k, v]) => `<meta ${k.startsWith('name:') ? `name="${k.slice(5)}"` : `property="${k}"`} content="${v.replace(/"/g, '&quot;')}">`)
+    .join('\n');
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html><head><title>${title}</title>${tags}</head><body></body></html>`);
 };
 
@@ -72,18 +84,36 @@ export async function startFakeMusicSources(): Promise<FakeMusicSources> {
   const deezerAlbums = new Map<string, { title: string; tracks: FakeSourceTrack[] }>();
   const itunes = new Map<string, FakeSourceTrack & { country?: string }>();
   const yandex = new Map<string, FakeSourceTrack>();
-  const tidal = new Map<string, FakeSourceTrack>();
+  const tidal = new Map<string, FakeSourceTrack & { form?: 'by' | 'dash' | 'plain'; sentence?: boolean }>();
   const spotifyPages = new Map<string, FakeSourceTrack>();
   const shorts = new Map<string, string>();
   let odesli: Record<string, unknown> | number = 404;
   const requests: string[] = [];
   const state = { yandexMode: 'ok' as FakeMusicSources['yandexMode'] };
 
+  // Deezer's track object (developers.deezer.com/api/track): numeric `id` and `duration`
+  // (seconds), `isrc` a string, `explicit_lyrics` a boolean, `contributors` artist objects with
+  // `role` "Main" or "Featured", `artist` and `album` objects whose cover fields are URL strings.
+  // A subset: `readable`, `rank`, `preview`, `md5_image`… are left out, nothing is added.
+  const deezerArtist = (name: string, i: number) => ({ id: 1000 + i, name, link: `https://www.deezer.com/artist/${1000 + i}`, type: 'artist' });
+  // Cover URLs only when the test gives one (a local URL): nothing may reach the internet.
+  const deezerAlbumRef = (t: FakeSourceTrack) => ({
+    id: 302127, title: t.album ?? t.title, link: 'https://www.deezer.com/album/302127',
+    ...(t.coverUrl && { cover_medium: t.coverUrl, cover_big: t.coverUrl, cover_xl: t.coverUrl }), type: 'album',
+  });
   const deezerTrack = (t: FakeSourceTrack) => ({
-    id: Number(t.id), title: t.title, duration: t.seconds, isrc: t.isrc ?? '', explicit_lyrics: false,
-    contributors: t.artists.map((name, i) => ({ id: i + 1, name, role: 'Main' })),
-    artist: { id: 1, name: t.artists[0] ?? '' },
-    album: { id: 1, title: t.album ?? '', cover_xl: t.coverUrl ?? null },
+    id: Number(t.id), title: t.title, link: `https://www.deezer.com/track/${t.id}`, duration: t.seconds,
+    ...(t.isrc !== undefined && { isrc: t.isrc }), explicit_lyrics: false,
+    contributors: t.artists.map((name, i) => ({ ...deezerArtist(name, i), role: i === 0 ? 'Main' : 'Featured' })),
+    artist: deezerArtist(t.artists[0] ?? '', 0),
+    album: deezerAlbumRef(t),
+    type: 'track',
+  });
+  // The entries of an album's `tracks.data` (developers.deezer.com/api/album) are shorter than
+  // /track/<id>: no `isrc`, no `contributors`, only the main `artist`.
+  const deezerAlbumEntry = (t: FakeSourceTrack) => ({
+    id: Number(t.id), title: t.title, link: `https://www.deezer.com/track/${t.id}`, duration: t.seconds, explicit_lyrics: false,
+    artist: { id: 1000, name: t.artists[0] ?? '', type: 'artist' }, type: 'track',
   });
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -98,22 +128,36 @@ export async function startFakeMusicSources(): Promise<FakeMusicSources> {
     if ((m = /^\/deezer\/album\/(\d+)$/.exec(p))) {
       const a = deezerAlbums.get(m[1]!);
       if (!a) return json(res, 200, { error: { type: 'DataException', message: 'no data', code: 800 } });
-      return json(res, 200, { id: Number(m[1]), title: a.title, nb_tracks: a.tracks.length, tracks: { data: a.tracks.map(deezerTrack) } });
+      return json(res, 200, { id: Number(m[1]), title: a.title, nb_tracks: a.tracks.length, type: 'album', tracks: { data: a.tracks.map(deezerAlbumEntry) } });
     }
     if (p === '/itunes/lookup') {
+      // Apple's iTunes Search API "lookup" (performance-partners.apple.com/search-api): a song
+      // result has numeric `trackId`/`collectionId`/`trackTimeMillis`, one `artistName` string
+      // ("A & B"), `artworkUrl100` always set (a mzstatic URL ending in 100x100bb.jpg), and
+      // `trackExplicitness`; Apple serves it as text/javascript. An unknown id: resultCount 0.
+      // The artwork is left out unless the test gives a (local, …/100x100bb.jpg) URL.
       const t = itunes.get(url.searchParams.get('id') ?? '');
       const results = t
-        ? [{ wrapperType: 'track', kind: 'song', trackId: Number(t.id), trackName: t.title, artistName: t.artists.join(' & '), collectionName: t.album ?? '', trackTimeMillis: t.seconds * 1000, artworkUrl100: t.coverUrl ?? '', trackExplicitness: 'notExplicit' }]
+        ? [{ wrapperType: 'track', kind: 'song', trackId: Number(t.id), collectionId: 1558533900, trackName: t.title, artistName: t.artists.join(' & '), collectionName: t.album ?? t.title, trackViewUrl: `https://music.apple.com/us/album/x/1558533900?i=${t.id}&uo=4`, ...(t.coverUrl && { artworkUrl100: t.coverUrl }), trackTimeMillis: t.seconds * 1000, trackExplicitness: 'notExplicit', country: 'USA', isStreamable: true }]
         : [];
-      return json(res, 200, { resultCount: results.length, results });
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(JSON.stringify({ resultCount: results.length, results }));
+      return;
     }
     if ((m = /^\/yandex-api\/tracks\/(\d+)$/.exec(p))) {
       if (state.yandexMode !== 'ok') return json(res, 451, { error: 'Unavailable For Legal Reasons' });
       const t = yandex.get(m[1]!);
       if (!t) return json(res, 404, { invocationInfo: {}, error: { name: 'not-found', message: 'Track not found' } });
+      // Yandex's track object as yt-dlp's yandexmusic extractor reads it (`id`, `title`,
+      // `durationMs`, `artists[].name`, `albums[0].title/coverUri/year/trackPosition`): the
+      // track id a string (yt-dlp wraps it in compat_str), artist and album ids numbers,
+      // `coverUri` host/path with `%%` where the size goes.
       return json(res, 200, {
-        invocationInfo: {},
-        result: [{ id: t.id, title: t.title, durationMs: t.seconds * 1000, artists: t.artists.map((name) => ({ name })), albums: [{ id: 1, title: t.album ?? '' }] }],
+        invocationInfo: { hostname: 'music-backend-fake', 'req-id': '1700000000000-0', 'exec-duration-millis': 3 },
+        result: [{
+          id: t.id, realId: t.id, title: t.title, durationMs: t.seconds * 1000,
+          artists: t.artists.map((name, i) => ({ id: 9000 + i, name })),
+          albums: [{ id: 4766, title: t.album ?? t.title, year: 2024, trackPosition: { volume: 1, index: 1 } }], // coverUri left out: no internet
+        }],
       });
     }
     if ((m = /^\/yandex-web\/(?:album\/\d+\/)?track\/(\d+)$/.exec(p))) {
@@ -129,12 +173,26 @@ export async function startFakeMusicSources(): Promise<FakeMusicSources> {
     if ((m = /^\/tidal\/browse\/track\/(\d+)$/.exec(p))) {
       const t = tidal.get(m[1]!);
       if (!t) return html(res, 404, {}, 'Page not found');
-      return html(res, 200, { 'og:title': t.title, 'og:description': `Listen to ${t.title} by ${t.artists.join(', ')} on TIDAL`, ...(t.coverUrl && { 'og:image': t.coverUrl }) }, `${t.title} by ${t.artists.join(', ')} on TIDAL`);
+      // The three og:title forms of issue 15 fact 9 ("Artist - Title" is what idonthavespotify's
+      // Tidal parser splits, src/parsers/tidal.ts); og:type music.song and og:image as there.
+      const who = t.artists.join(', ');
+      const form = t.form ?? 'by';
+      const ogTitle = form === 'by' ? `${t.title} by ${who}` : form === 'dash' ? `${who} - ${t.title}` : t.title;
+      const sentence: Record<string, string> = t.sentence === false ? {} : { 'og:description': form === 'plain' ? `Song by ${who}` : `Listen to ${t.title} by ${who} on TIDAL` };
+      const pageTitle = t.sentence === false ? 'TIDAL' : `${t.title} by ${who} on TIDAL`;
+      return html(res, 200, { 'og:title': ogTitle, ...sentence, 'og:type': 'music.song', ...(t.coverUrl && { 'og:image': t.coverUrl }) }, pageTitle);
     }
     if ((m = /^\/spotify-web\/track\/([A-Za-z0-9]+)$/.exec(p))) {
       const t = spotifyPages.get(m[1]!);
       if (!t) return html(res, 404, {}, 'Page not available');
-      return html(res, 200, { 'og:title': t.title, 'og:description': `${t.artists.join(', ')} · ${t.album ?? 'Single'} · Song · 2024`, 'music:duration': String(t.seconds) }, `${t.title} - song and lyrics by ${t.artists.join(', ')} | Spotify`);
+      // The meta tags of a recorded track page (idonthavespotify, tests/mocks/head/spotify-track-
+      // 3AhXZa8sUQht0UEdBJgpGc.html): og:* as `property`, music:* as `name`, og:description
+      // "Artist · Album · Song · Year", <title> "Title - song and lyrics by Artist | Spotify".
+      return html(res, 200, {
+        'og:title': t.title, 'og:description': `${t.artists.join(', ')} · ${t.album ?? t.title} · Song · 2024`,
+        'og:url': `https://open.spotify.com/track/${t.id}`, 'og:type': 'music.song', ...(t.coverUrl && { 'og:image': t.coverUrl }),
+        'name:music:duration': String(t.seconds), 'name:music:musician_description': t.artists[0] ?? '',
+      }, `${t.title} - song and lyrics by ${t.artists.join(', ')} | Spotify`);
     }
     if (p === '/odesli/links') return typeof odesli === 'number' ? json(res, odesli, { statusCode: odesli }) : json(res, 200, odesli);
     if ((m = /^\/short\/([^/]+)(\/.*)$/.exec(p))) {

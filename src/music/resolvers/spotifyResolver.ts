@@ -95,11 +95,13 @@ async function viaPage(webUrl: string, link: MusicLink, ctx: ResolveContext, opt
   const meta = parsePageMeta(res.text);
   const title = meta.tags.get('og:title') ?? /^(.*?) - song(?: and lyrics)? by /i.exec(meta.title ?? '')?.[1];
   if (!title) throw new MusicError('MUSIC_DEAD_LINK', 'the spotify page names no track', { service: 'spotify' });
-  // "Artist · Album · Song · 2020", or the <title> "Song - song and lyrics by Artist | Spotify".
+  // og:description "Artist · Album · Song · 2020" or the <title> "Song - song and lyrics by
+  // Artist | Spotify" list every artist; `music:musician_description` is one tag per artist
+  // (only the first is read), so it comes last.
   const artist =
-    meta.tags.get('music:musician_description') ??
     meta.tags.get('og:description')?.split(' · ')[0] ??
-    / - song(?: and lyrics)? by (.*?) \| Spotify/i.exec(meta.title ?? '')?.[1];
+    / - song(?: and lyrics)? by (.*?) \| Spotify/i.exec(meta.title ?? '')?.[1] ??
+    meta.tags.get('music:musician_description');
   const durationSec = seconds(meta.tags.get('music:duration'));
   const coverUrl = meta.tags.get('og:image');
   return {
