@@ -43,14 +43,14 @@ export function rankCandidates(original: OriginalTrack, candidates: readonly Can
 }
 
 /**
- * Confident without an ISRC. When the original's length is known, a candidate of unknown
- * length never is: a bare search entry must not beat one whose length fits (an "extended"
- * re-upload 95 s longer won that way); its length is fetched first (`decide.ts`).
+ * Confident without an ISRC. A candidate of unknown length never is while another one's
+ * length is known to fit (`lengthFits`): a bare search entry must not beat it (an
+ * "extended" re-release 95 s longer won that way); `decide.ts` fetches such lengths first.
  */
-function isConfident(s: ScoredCandidate, hasArtists: boolean, lengthKnown: boolean): boolean {
+function isConfident(s: ScoredCandidate, hasArtists: boolean, lengthFits: boolean): boolean {
   const t = MATCH_THRESHOLDS;
   const b = s.breakdown;
-  if (lengthKnown && b.duration === null) return false;
+  if (lengthFits && b.duration === null) return false;
   if (isTopicStyle(s.candidate) && b.penalty === 0 && b.title >= t.topicTitle && (!hasArtists || b.artist >= t.topicArtist)) return true;
   return s.score >= t.matchScore && b.title >= t.minTitle && (!hasArtists || b.artist >= t.minArtist);
 }
@@ -75,8 +75,9 @@ export function pickBest(original: OriginalTrack, candidates: readonly Candidate
   const ranked = rankCandidates(original, candidates);
   const isrcHit = ranked.find((s) => s.breakdown.isrcMatch);
   const hasArtists = original.artists.some((a) => a.trim().length > 0);
-  const lengthKnown = validDuration(original.durationSec) !== undefined;
-  const confident = (s: ScoredCandidate) => isConfident(s, hasArtists, lengthKnown);
+  // Some candidate's length is known and within the gap the scorer accepts.
+  const lengthFits = validDuration(original.durationSec) !== undefined && ranked.some((s) => s.breakdown.rejected === undefined && s.breakdown.duration !== null && !s.breakdown.isrcMatch);
+  const confident = (s: ScoredCandidate) => isConfident(s, hasArtists, lengthFits);
   const acceptable = (s: ScoredCandidate) => s.breakdown.isrcMatch || (s.breakdown.rejected === undefined && confident(s));
   const matched = (s: ScoredCandidate): MatchResult => ({
     kind: 'match',
