@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { abortReason, MusicError } from '../errors.ts';
+import { toolEnv } from './toolEnv.ts';
 
 /** Adds up the wall time spent inside each tool (the benchmark reads it). */
 export class ToolMeter {
@@ -40,7 +41,11 @@ export interface RunProcessOptions {
    */
   readonly onStdoutLine?: (line: string) => Error | undefined;
   readonly cwd?: string;
-  /** The child's whole environment (default: this process's); pass a minimal one to keep secrets out. */
+  /**
+   * The child's whole environment. Default: {@link toolEnv} of this process's, so that no
+   * tool (yt-dlp runs extractor code against remote pages) ever sees `BOT_TOKEN` or another
+   * secret of the bot.
+   */
   readonly env?: NodeJS.ProcessEnv;
   readonly meter?: ToolMeter;
 }
@@ -67,7 +72,7 @@ export function runProcess(command: string, args: readonly string[], options: Ru
   const cap = options.maxOutputBytes ?? 4 * 1024 * 1024;
   return new Promise<ProcessResult>((resolve, reject) => {
     if (options.signal?.aborted) return reject(abortReason(options.signal));
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, cwd: options.cwd, env: options.env });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, cwd: options.cwd, env: options.env ?? toolEnv(process.env) });
     let stdout = '';
     let stderr = '';
     let pendingLine = '';

@@ -30,6 +30,24 @@ R('a process over its time budget is killed with its children and fails with MUS
   assert.is(isAlive(grandchild), false, 'the grandchild is gone too');
 });
 
+R('a tool sees none of the bot\'s secrets, only PATH, HOME, locale and proxy', async () => {
+  const secrets = { BOT_TOKEN: '123:bot-secret', TOKEN_ENCRYPTION_KEY: 'k3y', SPOTIFY_CLIENT_SECRET: 'spotify-secret', WEBHOOK_SECRET: 'hook' };
+  const saved = { ...process.env };
+  Object.assign(process.env, secrets, { HTTPS_PROXY: 'http://proxy.local:3128', LC_ALL: 'C.UTF-8' });
+  try {
+    const res = await runProcess(node, ['-e', 'console.log(JSON.stringify(process.env))'], { tool: 'node', timeoutMs: 10_000 });
+    const seen = JSON.parse(res.stdout) as Record<string, string>;
+    for (const name of Object.keys(secrets)) assert.is(seen[name], undefined, `${name} reached the tool`);
+    assert.not.match(res.stdout, /bot-secret|spotify-secret|k3y/);
+    assert.is(seen['HTTPS_PROXY'], 'http://proxy.local:3128');
+    assert.is(seen['LC_ALL'], 'C.UTF-8');
+    assert.is(seen['PATH'], process.env['PATH']);
+  } finally {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+  }
+});
+
 R('a cancelled run fails with the abort reason', async () => {
   const controller = new AbortController();
   const pending = runProcess(node, ['-e', 'setTimeout(()=>{}, 60000)'], { tool: 'node', timeoutMs: 60_000, signal: controller.signal });
