@@ -16,6 +16,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bot } from 'grammy';
+import * as assert from 'uvu/assert';
 import { MemoryLevel } from 'memory-level';
 import type { Logger } from 'pino';
 import type { RootDb } from '../../eventlog/index.ts';
@@ -158,4 +159,20 @@ export async function startMusicHarness(o: MusicHarnessOptions = {}): Promise<Mu
       }
     },
   };
+}
+
+/**
+ * Runs `body` on a fresh harness, then checks what every music request promises: the queue
+ * drains, no job directory stays behind, every Bot API call was valid. Closes the harness.
+ */
+export async function withMusicHarness(o: MusicHarnessOptions, body: (h: MusicHarness) => Promise<void>): Promise<void> {
+  const h = await startMusicHarness(o);
+  try {
+    await body(h);
+    await h.service.queue.idle();
+    assert.equal(h.leftovers(), [], 'no job directory stays behind');
+    h.fake.assertNoViolations();
+  } finally {
+    await h.close();
+  }
 }

@@ -10,22 +10,17 @@ import * as assert from 'uvu/assert';
 import { startFakeSpotify } from '../helpers/fakeSpotify.ts';
 import { isAlive, writeFakeYtDlp } from '../helpers/fakeTools.ts';
 import { unlinkedWebApi } from '../helpers/musicFixtures.ts';
-import { startMusicHarness, type MusicHarness, type MusicHarnessOptions } from '../helpers/musicHarness.ts';
+import { withMusicHarness, type MusicHarness, type MusicHarnessOptions } from '../helpers/musicHarness.ts';
 
 const Errors = suite('music requests that cannot succeed');
 
-/** Runs `body` on a fresh harness and checks the common promises afterwards. */
-async function withHarness(o: MusicHarnessOptions, body: (h: MusicHarness) => Promise<void>): Promise<void> {
-  const h = await startMusicHarness(o);
-  try {
+/** Runs `body` on a fresh harness; a request that cannot succeed also sends no file. */
+function withHarness(o: MusicHarnessOptions, body: (h: MusicHarness) => Promise<void>): Promise<void> {
+  return withMusicHarness(o, async (h) => {
     await body(h);
     await h.service.queue.idle();
-    assert.equal(h.leftovers(), [], 'no job directory stays behind');
     assert.is(h.fake.sentFiles.length, 0, 'nothing was sent');
-    h.fake.assertNoViolations();
-  } finally {
-    await h.close();
-  }
+  });
 }
 
 Errors('a page claiming 25 minutes is refused as soon as yt-dlp reports its length', () =>

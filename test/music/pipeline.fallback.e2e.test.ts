@@ -9,27 +9,14 @@ import * as assert from 'uvu/assert';
 import type { MusicMetrics, SourceTroubleKind } from '../../src/ops/musicMetrics.ts';
 import { writeFakeYtDlp } from '../helpers/fakeTools.ts';
 import { candidate } from '../helpers/musicFixtures.ts';
-import { startMusicHarness, type MusicHarness, type MusicHarnessOptions } from '../helpers/musicHarness.ts';
+import { withMusicHarness } from '../helpers/musicHarness.ts';
 
 const Fallback = suite('uploads that cannot be had');
-
-/** Runs `body` on a fresh harness and checks that no job file stays behind. */
-async function withHarness(o: MusicHarnessOptions, body: (h: MusicHarness) => Promise<void>): Promise<void> {
-  const h = await startMusicHarness(o);
-  try {
-    await body(h);
-    await h.service.queue.idle();
-    assert.equal(h.leftovers(), [], 'no job directory stays behind');
-    h.fake.assertNoViolations();
-  } finally {
-    await h.close();
-  }
-}
 
 const yt = (id: string) => `https://www.youtube.com/watch?v=${id}`;
 
 Fallback('a removed first upload falls back to the next candidate, which is sent and cached under its own key', () =>
-  withHarness({}, async (h) => {
+  withMusicHarness({}, async (h) => {
     h.sources.addDeezer({ id: '7001', title: 'Tide Song', artists: ['Mira Solen'], seconds: 3 });
     // The first candidate's page answers 404 (the real yt-dlp: "HTTP Error 404: Not Found").
     h.search.add(candidate('gone1', yt('gonegonegon'), 'Tide Song', 'Mira Solen - Topic', 3));
@@ -48,7 +35,7 @@ Fallback('a removed first upload falls back to the next candidate, which is sent
   }));
 
 Fallback('when every candidate fails, the user reads the first failure', () =>
-  withHarness({}, async (h) => {
+  withMusicHarness({}, async (h) => {
     h.sources.addDeezer({ id: '7002', title: 'Lost Song', artists: ['Mira Solen'], seconds: 3 });
     for (const id of ['lostlost001', 'lostlost002', 'lostlost003', 'lostlost004']) h.search.add(candidate(id, yt(id), 'Lost Song', 'Mira Solen - Topic', 3));
     const alice = h.fake.createUser({ languageCode: 'ru' });
@@ -61,7 +48,7 @@ Fallback('when every candidate fails, the user reads the first failure', () =>
   }));
 
 Fallback('a file much shorter than its source states is a preview: not sent, not cached, and the user reads why', () =>
-  withHarness({}, async (h) => {
+  withMusicHarness({}, async (h) => {
     // SoundCloud's Go+ preview: the info's duration is the whole track, the file ~30 s.
     await h.media.addPage('/kestrel/go-plus-song', { title: 'Go Plus Song', artist: 'Kestrel', seconds: 3, claimedSeconds: 200 });
     const alice = h.fake.createUser();
@@ -82,7 +69,7 @@ Fallback('a source rate-limiting the bot: users read "try again later", the oper
     "ERROR: [youtube] abcdefghijk: Video unavailable. This content isn't available, try again later. The current session has been rate-limited by YouTube for up to an hour. It is recommended to use `-t sleep` to add a delay between video requests to avoid exceeding the rate limit.";
   const tool = writeFakeYtDlp({ stderr: `${line}\n`, exitCode: 1 });
   try {
-    await withHarness({ music: { ytdlpPath: tool.path, ytdlpProxy: 'socks5://bob:hunter2@127.0.0.1:1080' }, metrics }, async (h) => {
+    await withMusicHarness({ music: { ytdlpPath: tool.path, ytdlpProxy: 'socks5://bob:hunter2@127.0.0.1:1080' }, metrics }, async (h) => {
       const alice = h.fake.createUser();
       const boris = h.fake.createUser({ languageCode: 'ru' });
       h.fake.sendText(alice, 'https://youtu.be/abcdefghijk');
