@@ -105,4 +105,12 @@ Config('YTDLP_AUTO_UPDATE is off by default, on with 1/true/yes, and junk is nam
   assert.equal(problemsOf({ ...minimal, YTDLP_AUTO_UPDATE: 'weekly' }), ['YTDLP_AUTO_UPDATE must be 1 or 0 (also true/false, yes/no, on/off)']);
 });
 
+Config('SPOTIFY_WEB_URL defaults to open.spotify.com, can point at a mirror, and a non-URL is named', () => {
+  assert.is(loadConfig(minimal).music.spotifyWebUrl, 'https://open.spotify.com');
+  assert.is(loadConfig({ ...minimal, SPOTIFY_WEB_URL: 'http://127.0.0.1:9000/spotify' }).music.spotifyWebUrl, 'http://127.0.0.1:9000/spotify');
+  const problems = problemsOf({ ...minimal, SPOTIFY_WEB_URL: 'open.spotify.com' });
+  assert.is(problems.length, 1);
+  assert.match(problems[0]!, /^SPOTIFY_WEB_URL /);
+});
+
 Config.run();
