@@ -43,7 +43,6 @@ import { AccountsClient } from './spotify/accountsClient.ts';
 import { SpotifyAppHealth } from './spotify/appHealth.ts';
 import { WebApiClient } from './spotify/webApiClient.ts';
 
-
 /** A running app. */
 export interface RunningApp {
   readonly store: EventStore<StoredEvent>;
