@@ -171,7 +171,7 @@ async function cacheMiss(o: Required<MusicBenchOptions>): Promise<void> {
 
 /** Runs both measurements and prints their figures. */
 export async function run(options: MusicBenchOptions = {}): Promise<void> {
-  const o: Required<MusicBenchOptions> = { messages: 500, rounds: 3, misses: 5, naiveRequests: 12, ...options };
+  const o: Required<MusicBenchOptions> = { messages: 500, rounds: 3, misses: 5, naiveRequests: 16, ...options };
   await cacheHit(o);
   await cacheMiss(o);
   await missVsNaive(o.naiveRequests);
