@@ -2,8 +2,9 @@
  * Spotify metadata, most exact first: the Web API with the user's own token when they linked
  * Spotify, else the app's client-credentials token, else the public track page's preview
  * tags (title, artist, duration, cover; no ISRC). The page is also the answer while Spotify
- * refuses the whole app (403 "Active premium subscription required for the owner of the app"). The Web API is only ever asked for one
- * track: multi-id lookups are gone for development-mode apps.
+ * refuses the whole app (403 "Active premium subscription required for the owner of the
+ * app"). The Web API is only ever asked for one track: multi-id lookups are gone for
+ * development-mode apps.
  */
 import type { Logger } from 'pino';
 import { OwnerPremiumRequiredError } from '../../spotify/errors.ts';
