@@ -20,7 +20,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { chmod, link, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -148,7 +148,9 @@ export async function backupDataDir(dataDir: string, file: string): Promise<Back
  * Restores a backup file into `dataDir`, which must hold no bot data (no `db/`, or an empty
  * one). The whole file is checked before anything becomes visible: entries go into a
  * temporary directory next to `db/`, which is renamed into place only after the trailer's
- * checksum and count matched; the last write is synced.
+ * checksum and count matched; the last write is synced. A data dir it creates is mode 0700 like
+ * the bot's (`app.ts`), and `db/` is 0700 with every file 0600: LevelDB creates them under
+ * the umask (0755/0644), and the restored tree holds the wrapped data keys and user ids.
  *
  * Open the data dir with the same `TOKEN_ENCRYPTION_KEY` (and previous keys) as the backed-up
  * bot: the backup holds the data keys wrapped by that master key, never the key itself.
@@ -162,7 +164,7 @@ export async function restoreBackup(file: string, dataDir: string): Promise<Back
       throw new OpsError('RESTORE_TARGET_NOT_EMPTY', `${target} already holds data; restore into an empty DATA_DIR (move the old one away first)`);
     }
   }
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const temp = `${target}.restoring-${randomBytes(4).toString('hex')}`;
   const db = new ClassicLevel<Buffer, Buffer>(temp, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
   let header: BackupHeader | undefined;
@@ -184,6 +186,7 @@ export async function restoreBackup(file: string, dataDir: string): Promise<Back
     // Reached only with a verified trailer; syncing the last batch syncs the log before it.
     await db.batch(ops, { sync: true });
     await db.close();
+    await makePrivate(temp);
     if (await exists(target)) await rm(target, { recursive: true });
     await rename(temp, target);
     await fsyncDir(dataDir);
@@ -193,6 +196,12 @@ export async function restoreBackup(file: string, dataDir: string): Promise<Back
     throw err;
   }
   return { entries: trailer!.entries, headPosition: trailer!.headPosition, createdAt: header!.createdAt };
+}
+
+/** Makes a LevelDB directory readable by its owner only (0700, its files 0600) before it becomes visible. */
+async function makePrivate(dir: string): Promise<void> {
+  await chmod(dir, 0o700);
+  for (const name of await readdir(dir)) await chmod(join(dir, name), 0o600);
 }
 
 /** The decompressed bytes of a backup file; a damaged gzip stream is `BACKUP_CORRUPT`. */

@@ -1,9 +1,10 @@
 /**
  * `replay backup` and `replay restore`: a backup of a generated data dir restores into an
  * empty one that verifies with no drift and lists the same users; a backup never overwrites
- * a file and a restore never overwrites bot data.
+ * a file and a restore never overwrites bot data; a restored data dir is private (0700, files
+ * 0600) like the one the bot creates.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -52,6 +53,21 @@ Backup('an existing backup file and a data dir with bot data are refused with ex
   assert.ok(again.stdout.trim().length > 0 && !again.stdout.includes('\n    at '), 'one readable line, no stack');
   const intoLive = await runReplay(['restore', file], { dataDir: log.dataDir });
   assert.is(intoLive.code, 1);
+});
+
+Backup('a restore creates the data dir 0700 and its files 0600, private like the bot\'s own', async () => {
+  const file = join(scratch, 'modes.backup');
+  assert.is((await runReplay(['backup', file], { dataDir: log.dataDir })).code, 0);
+  // A data dir that does not exist yet, as on a new server: the restore creates it.
+  const target = join(scratch, 'new-server', 'data');
+  const restored = await runReplay(['restore', file], { dataDir: target });
+  assert.is(restored.code, 0, restored.stderr);
+  const mode = async (path: string) => ((await stat(path)).mode & 0o777).toString(8);
+  assert.is(await mode(target), '700', 'the data dir');
+  assert.is(await mode(join(target, 'db')), '700', 'the LevelDB dir');
+  const names = await readdir(join(target, 'db'));
+  assert.ok(names.includes('CURRENT'));
+  for (const name of names) assert.is(await mode(join(target, 'db', name)), '600', `db/${name}`);
 });
 
 Backup.run();
