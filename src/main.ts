@@ -30,8 +30,17 @@ try {
 
 const logger = createLogger({ level: config.logLevel, base: { service: 'music-bot' } });
 
+/**
+ * Signals this close to the first one are the same stop. Ctrl-C in a terminal signals the
+ * whole foreground process group, so node gets SIGINT from the terminal and, tens of
+ * milliseconds later, again relayed by tsx (and npm): that is one request, not an operator
+ * insisting.
+ */
+const SAME_STOP_MS = 2_000;
+
 let app: RunningApp | undefined;
-let signalled = false;
+/** When the first stop signal came (monotonic clock), if one came. */
+let firstSignalAt: number | undefined;
 
 function stop(): void {
   void app!.stop().then((report) => {
@@ -44,15 +53,20 @@ function stop(): void {
 
 // Registered before start-up, so a signal during a slow start still ends in a clean stop.
 function onSignal(signal: NodeJS.Signals): void {
-  if (signalled) {
-    // A second Ctrl-C: the operator does not want to wait. Every batch is atomic, so
-    // leaving now loses at most work in hand, never the consistency of the data dir.
+  const now = performance.now();
+  if (firstSignalAt !== undefined && now - firstSignalAt < SAME_STOP_MS) {
+    logger.debug({ signal }, 'stop signal repeated (relayed by tsx or npm): already stopping');
+    return;
+  }
+  if (firstSignalAt !== undefined) {
+    // A second Ctrl-C, seconds after the first: the operator does not want to wait. Every
+    // batch is atomic, so leaving now loses at most work in hand, never the data dir's consistency.
     logger.warn({ signal }, 'second stop signal: exiting without waiting');
     logger.flush();
     process.exit(1);
   }
-  signalled = true;
-  logger.info({ signal, graceMs: DEFAULT_SHUTDOWN_GRACE_MS }, 'stopping');
+  firstSignalAt = now;
+  logger.info({ signal, pid: process.pid, graceMs: DEFAULT_SHUTDOWN_GRACE_MS }, 'stopping');
   setTimeout(() => {
     logger.error({ hardStopMs: HARD_STOP_MS }, 'shutdown took too long; exiting');
     logger.flush();
@@ -65,7 +79,7 @@ process.on('SIGTERM', onSignal);
 
 try {
   app = await startApp(config, logger);
-  if (signalled) stop();
+  if (firstSignalAt !== undefined) stop();
 } catch (err) {
   if (err instanceof DataDirLockedError || err instanceof MasterKeyMismatchError) fail(err.message);
   logger.fatal({ err }, 'start-up failed');

@@ -3,7 +3,11 @@
  * reads its JSON log lines from stdout, for tests of start-up, signals and exit codes.
  *
  * The child's working directory is a temporary one, so a developer's `./.env` is never loaded;
- * tsx is loaded by absolute path for the same reason.
+ * tsx is loaded by absolute path for the same reason. With `via: 'npm'` the whole chain of the
+ * README runs (npm → sh → tsx → node, from a `package.json` written into that directory whose
+ * `start` is the repository's `tsx src/main.ts` with absolute paths), with `via: 'tsx'` the
+ * `tsx src/main.ts` part of it; both as their own process group, so {@link ChildMain.signal}
+ * reaches every process at once, as Ctrl-C in a terminal does.
  *
  * @example
  * const bot = spawnMain(env, cwd);
@@ -12,10 +16,15 @@
  * assert.is((await bot.exited).code, 0);
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
+/** The `tsx` command `npm start` runs (`node_modules/.bin/tsx` links to it). */
+const TSX_CLI = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
 
 /** A log line of the child (pino JSON). */
 export type LogLine = Record<string, unknown> & { msg?: string; level?: string };
@@ -29,16 +38,44 @@ export interface ChildMain {
   readonly other: string[];
   /** Resolves with the first line (past or future) matching; rejects if the child exits first. */
   waitFor(match: (line: LogLine) => boolean): Promise<LogLine>;
+  /**
+   * Exit of the first process: npm (which, like in a terminal, dies of a SIGINT it got),
+   * tsx (which exits with node's code) or node itself.
+   */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves when stdout and stderr are closed: every process of the chain has ended. */
+  readonly closed: Promise<void>;
+  /** Sends `signal` to node, or with `via: 'npm' | 'tsx'` to the whole process group (Ctrl-C). */
+  signal(signal: NodeJS.Signals): void;
+}
+
+/** How to start it: node directly (as the Docker image does), `tsx src/main.ts` or `npm start`. */
+export interface SpawnMainOptions {
+  via?: 'node' | 'tsx' | 'npm';
 }
 
 /** Starts `src/main.ts` with exactly `env` (plus PATH and HOME). */
-export function spawnMain(env: Record<string, string>, cwd: string): ChildMain {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export function spawnMain(env: Record<string, string>, cwd: string, options: SpawnMainOptions = {}): ChildMain {
+  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd };
+  const via = options.via ?? 'node';
+  if (via === 'npm') {
+    const start = `${JSON.stringify(process.execPath)} ${JSON.stringify(TSX_CLI)} ${JSON.stringify(MAIN)}`;
+    writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: 'main-under-test', private: true, scripts: { start } }));
+  }
+  const stdio: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe'];
+  const child =
+    via === 'npm'
+      ? spawn('npm', ['start', '--silent'], {
+          cwd,
+          // No update check (it would go to the registry) and no npm log files in HOME.
+          env: { ...base, npm_config_update_notifier: 'false', npm_config_logs_max: '0', ...env },
+          stdio,
+          detached: true,
+        })
+      : via === 'tsx'
+        ? spawn(process.execPath, [TSX_CLI, MAIN], { cwd, env: { ...base, ...env }, stdio, detached: true })
+        : spawn(process.execPath, ['--import', TSX, MAIN], { cwd, env: { ...base, ...env }, stdio });
+  const closed = Promise.all([once(child.stdout!, 'close'), once(child.stderr!, 'close')]).then(() => undefined);
   const lines: LogLine[] = [];
   const other: string[] = [];
   const waiters: Array<{ match: (l: LogLine) => boolean; resolve: (l: LogLine) => void; reject: (e: Error) => void }> = [];
@@ -79,6 +116,11 @@ export function spawnMain(env: Record<string, string>, cwd: string): ChildMain {
     lines,
     other,
     exited,
+    closed,
+    signal(signal) {
+      if (via !== 'node' && child.pid !== undefined) process.kill(-child.pid, signal);
+      else child.kill(signal);
+    },
     waitFor(match) {
       const seen = lines.find(match);
       if (seen) return Promise.resolve(seen);
