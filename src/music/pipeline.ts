@@ -112,10 +112,18 @@ export class Pipeline {
   }
 
   async #run(req: MusicRequest, sink: MusicSink, signal: AbortSignal): Promise<void> {
-    const keys = new Set<string>([req.link.key]);
+    const keys = new Set<string>([await this.#cacheKey(req.link)]);
     const link = req.link.needsRedirect ? await this.#follow(req.link, signal) : req.link;
-    keys.add(link.key);
-    if (!req.chosen && (await this.#sendCached(await this.d.cache.get(link.key), 'key', [...keys], undefined, link, sink))) return;
+    const linkKey = await this.#cacheKey(link);
+    keys.add(linkKey);
+    // A pick from buttons is this user's answer for this link, not everyone's: it is kept
+    // under keys of their own, never under the link's, the ISRC's or the upload's key.
+    const userId = req.userId;
+    const picked = userId === undefined ? [] : [...keys].map((k) => pickKey(userId, k));
+    if (!req.chosen) {
+      if (await this.#sendCached(await this.d.cache.get(linkKey), 'key', [...keys], undefined, link, sink)) return;
+      if (userId !== undefined && (await this.#sendCached(await this.d.cache.get(pickKey(userId, linkKey)), 'key', picked, undefined, link, sink))) return;
+    }
     check(signal);
     sink.stage('searching');
 
@@ -161,8 +169,11 @@ export class Pipeline {
       const fileId = await sink.sendFile(file, link);
       if (fileId) {
         const audio: CachedAudio = { fileId, title: file.title, ...(file.performer && { performer: file.performer }), durationSec: file.durationSec, storedAt: this.d.now() };
-        const all = sourceKey ? [...keys, sourceKey] : [...keys];
-        await this.d.cache.put(all, track?.isrc, audio).catch((err: unknown) => this.d.logger.warn({ err }, 'file_id not cached'));
+        // Keys anyone may reach (the ISRC, the upload's page) only for a match the pipeline
+        // made itself from a public link.
+        const shared = !req.chosen && !link.private;
+        const all = req.chosen ? picked : sourceKey && shared ? [...keys, sourceKey] : [...keys];
+        await this.d.cache.put(all, shared ? track?.isrc : undefined, audio).catch((err: unknown) => this.d.logger.warn({ err }, 'file_id not cached'));
       }
     } finally {
       await file.dispose();
@@ -188,6 +199,11 @@ export class Pipeline {
       }
     }
     throw first;
+  }
+
+  /** A link's cache key: its canonical key, or a sealed one when its URL is a secret. */
+  #cacheKey(link: MusicLink): Promise<string> {
+    return link.private ? this.d.cache.sealedKey(link.url) : Promise.resolve(link.key);
   }
 
   #upload(c: Candidate): Upload {
@@ -260,6 +276,11 @@ function check(signal: AbortSignal): void {
 
 function detail(track: TrackInfo): StageDetail {
   return { title: track.title, ...(track.artists.length > 0 && { performer: track.artists.join(', ') }) };
+}
+
+/** The key of one user's pick from buttons for a link's cache key. */
+function pickKey(userId: number, key: string): string {
+  return `pick:${userId}:${key}`;
 }
 
 /** The cache key of a downloaded candidate: the canonical key of its page when it has one. */

@@ -7,7 +7,12 @@
  * Keys: `k:<canonical key>` (`spotify:track:…`, `youtube:video:…`, the link's and the
  * downloaded source's) and `i:<ISRC>` (the same recording reached from another service).
  * A `file_id` works only for the bot that uploaded it: one cache per bot token.
+ *
+ * A link whose URL is itself a secret (a private SoundCloud link) is keyed by
+ * {@link AudioCache.sealedKey}: an HMAC of the URL under a random salt kept in the cache, so
+ * neither a public key nor a short, guessable secret can be read back from keys or logs.
  */
+import { createHmac, randomBytes } from 'node:crypto';
 import type { RootDb } from '../../../eventlog/index.ts';
 
 /** One cached upload. */
@@ -30,10 +35,20 @@ export interface AudioCache {
   put(keys: readonly string[], isrc: string | undefined, audio: CachedAudio): Promise<void>;
   /** Forgets keys (a `file_id` Telegram no longer accepts). */
   delete(keys: readonly string[], isrc?: string): Promise<void>;
+  /**
+   * The key of a secret (a private link's URL): `sealed:<HMAC-SHA256 under this cache's salt>`.
+   * Stable across restarts, different for every secret, and the secret cannot be recovered
+   * from it without the salt (SoundCloud's tokens are only 5+ letters, so a bare hash could
+   * be brute-forced).
+   */
+  sealedKey(secret: string): Promise<string>;
 }
 
 /** The sublevel's name. */
 export const AUDIO_CACHE_SUBLEVEL = 'music-audio';
+
+/** Where the salt of {@link AudioCache.sealedKey} lives (outside the `k:`/`i:` ranges). */
+const SALT_KEY = 's:salt';
 
 const isrcKey = (isrc: string) => `i:${isrc.toUpperCase().replace(/[^A-Z0-9]/g, '')}`;
 
@@ -57,6 +72,15 @@ function decode(raw: string | undefined): CachedAudio | undefined {
  */
 export function openAudioCache(db: RootDb, name: string = AUDIO_CACHE_SUBLEVEL): AudioCache {
   const space = db.sublevel<string, string>(name, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+  // Read or made once per open; concurrent first calls share the one promise.
+  let salt: Promise<string> | undefined;
+  const loadSalt = async (): Promise<string> => {
+    const stored = await space.get(SALT_KEY);
+    if (stored) return stored;
+    const made = randomBytes(32).toString('hex');
+    await space.put(SALT_KEY, made);
+    return made;
+  };
   return {
     async get(key) {
       return decode(await space.get(`k:${key}`));
@@ -74,6 +98,13 @@ export function openAudioCache(db: RootDb, name: string = AUDIO_CACHE_SUBLEVEL):
       const ops = keys.map((k) => ({ type: 'del' as const, key: `k:${k}` }));
       if (isrc) ops.push({ type: 'del', key: isrcKey(isrc) });
       if (ops.length > 0) await space.batch(ops);
+    },
+    async sealedKey(secret) {
+      salt ??= loadSalt().catch((err: unknown) => {
+        salt = undefined; // a failed read is tried again next time
+        throw err;
+      });
+      return `sealed:${createHmac('sha256', await salt).update(secret).digest('hex')}`;
     },
   };
 }

@@ -25,7 +25,9 @@ const SECRET = /^s-[A-Za-z0-9]+$/;
  * Parses `soundcloud.com/<user>/<track>[/s-<secret>]` (track), `<user>/sets/<set>`
  * (playlist) and `<user>` (artist), plus short links. Names are lower-cased (SoundCloud's
  * permalinks are case-insensitive). A private track's secret token stays in the URL (it is
- * needed to play it) but not in the id, so the cache key is the same either way.
+ * needed to play it) but never in the id: the id gets a `/private` suffix instead, so the
+ * key differs from the public permalink's (whose page anyone can guess) and can be logged.
+ * Such links are marked `private` (the cache keys them by a sealed digest of the URL).
  */
 export function parseSoundcloudUrl(url: URL, host: string): LinkParts | null {
   if ((SOUNDCLOUD_SHORT_HOSTS as readonly string[]).includes(host)) return shortLinkParts(host, url);
@@ -37,11 +39,18 @@ export function parseSoundcloudUrl(url: URL, host: string): LinkParts | null {
   if (second === '') return { kind: 'artist', id: user, url: base };
   if (second === 'sets' && third !== '') {
     if (!NAME.test(third)) return null;
-    const secret = SECRET.test(fourth) ? `/${fourth}` : '';
-    return { kind: 'playlist', id: `${user}/${third}`, url: `${base}/sets/${third}${secret}` };
+    const id = `${user}/${third}`;
+    const page = `${base}/sets/${third}`;
+    return SECRET.test(fourth) ? { kind: 'playlist', ...privately(id, `${page}/${fourth}`) } : { kind: 'playlist', id, url: page };
   }
   if (PROFILE_PAGES.has(second)) return { kind: 'artist', id: user, url: base };
   if (!NAME.test(second)) return null;
-  const secret = SECRET.test(third) ? `/${third}` : '';
-  return { kind: 'track', id: `${user}/${second}`, url: `${base}/${second}${secret}` };
+  const id = `${user}/${second}`;
+  const page = `${base}/${second}`;
+  return SECRET.test(third) ? { kind: 'track', ...privately(id, `${page}/${third}`) } : { kind: 'track', id, url: page };
+}
+
+/** The parts of a secret link: the secret only in the URL, the id marked private. */
+function privately(id: string, url: string): { id: string; url: string; private: true } {
+  return { id: `${id}/private`, url, private: true };
 }

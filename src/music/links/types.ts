@@ -46,6 +46,12 @@ export interface MusicLink {
   readonly albumId?: string;
   /** Store country when the link names one (Apple `music.apple.com/<cc>/…`). */
   readonly country?: string;
+  /**
+   * A private SoundCloud link: its `url` holds a secret token (`/s-…`) that grants access.
+   * Its `key` marks it private but holds no part of the secret; the audio cache keys it by
+   * a sealed digest of the secret instead (see `AudioCache.sealedKey`), never by a public key.
+   */
+  readonly private?: true;
 }
 
 /**
@@ -77,6 +83,7 @@ export interface LinkParts {
   readonly live?: boolean;
   readonly albumId?: string;
   readonly country?: string;
+  readonly private?: true;
 }
 
 /** Path segments of a URL, empty ones dropped, each percent-decoded when that is safe. */

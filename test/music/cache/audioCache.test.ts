@@ -36,4 +36,16 @@ C('a damaged entry reads as a miss, never a crash', async () => {
   assert.is(await cache.get('y'), undefined);
 });
 
+C('a sealed key is stable across reopening, differs per secret and per cache, and holds no part of the secret', async () => {
+  const db = new MemoryLevel<string, string>();
+  const url = 'https://soundcloud.com/forss/flickermood/s-AbCdE';
+  const first = await openAudioCache(db as unknown as RootDb).sealedKey(url);
+  const again = await openAudioCache(db as unknown as RootDb).sealedKey(url);
+  assert.is(again, first);
+  assert.match(first, /^sealed:[0-9a-f]{64}$/);
+  assert.is.not(await openAudioCache(db as unknown as RootDb).sealedKey(url.replace('AbCdE', 'AbCdF')), first);
+  const otherInstall = await openAudioCache(new MemoryLevel() as unknown as RootDb).sealedKey(url);
+  assert.is.not(otherInstall, first, 'a random salt per cache: the digest cannot be precomputed');
+});
+
 C.run();

@@ -69,10 +69,16 @@ Links('a yandex track keeps its album and country domain', () => {
   assert.equal(link?.url, 'https://music.yandex.com/album/4766/track/57703');
 });
 
-Links('a private soundcloud track keeps its secret in the url, not in the key', () => {
+Links('a private soundcloud link keeps its secret in the url only; its key is not the public one', () => {
   const [link] = extractMusicLinks('https://soundcloud.com/forss/flickermood/s-AbCdEfGh123?si=1');
-  assert.equal(link?.key, 'soundcloud:track:forss/flickermood');
-  assert.equal(link?.url, 'https://soundcloud.com/forss/flickermood/s-AbCdEfGh123');
+  assert.is(link?.key, 'soundcloud:track:forss/flickermood/private');
+  assert.is(link?.private, true);
+  assert.is(link?.url, 'https://soundcloud.com/forss/flickermood/s-AbCdEfGh123');
+  const [set] = extractMusicLinks('https://soundcloud.com/forss/sets/soulhack/s-XyZ12');
+  assert.is(set?.key, 'soundcloud:playlist:forss/soulhack/private');
+  assert.is(set?.url, 'https://soundcloud.com/forss/sets/soulhack/s-XyZ12');
+  const [pub] = extractMusicLinks('https://soundcloud.com/forss/flickermood');
+  assert.is(pub?.private, undefined);
 });
 
 Links('a hidden text_link url is read after the visible text', () => {

@@ -62,7 +62,7 @@ export const URL_SHAPES: readonly UrlShape[] = [
   { name: 'soundcloud track with utm', text: 'https://soundcloud.com/forss/flickermood?utm_source=clipboard&utm_medium=text&utm_campaign=social_sharing', keys: ['soundcloud:track:forss/flickermood'] },
   { name: 'soundcloud mobile host', text: 'https://m.soundcloud.com/forss/flickermood', keys: ['soundcloud:track:forss/flickermood'] },
   { name: 'soundcloud www and case', text: 'www.soundcloud.com/Forss/FlickerMood', keys: ['soundcloud:track:forss/flickermood'] },
-  { name: 'soundcloud private track', text: 'https://soundcloud.com/forss/flickermood/s-AbCdEfGh123', keys: ['soundcloud:track:forss/flickermood'] },
+  { name: 'soundcloud private track', text: 'https://soundcloud.com/forss/flickermood/s-AbCdEfGh123', keys: ['soundcloud:track:forss/flickermood/private'] },
   { name: 'soundcloud set', text: 'https://soundcloud.com/forss/sets/soulhack', keys: ['soundcloud:playlist:forss/soulhack'] },
   { name: 'soundcloud short', text: 'https://on.soundcloud.com/aBcD1234EfGh', keys: ['soundcloud:short:on.soundcloud.com/aBcD1234EfGh'] },
   { name: 'soundcloud artist', text: 'https://soundcloud.com/forss', keys: ['soundcloud:artist:forss'] },
