@@ -26,8 +26,16 @@ export type CallbackOutcome =
   | { kind: 'expired' }
   /** The state was already consumed by an earlier callback (409 page). */
   | { kind: 'used' }
-  /** The code exchange or `GET /me` failed; the flow has told the user in Telegram (502 page). */
-  | { kind: 'spotifyFailed'; retryable: boolean };
+  /**
+   * The code exchange or `GET /me` failed; the flow has told the user in Telegram. Only
+   * `spotifyUnavailable` (Spotify's 5xx or a timeout) is a gateway error (502 page); a code
+   * Spotify rejects (`invalid_grant`: forged, foreign or already spent) is a 400 and an account
+   * not on the app's user list a 403, with the same "send /login again" page.
+   */
+  | { kind: 'spotifyFailed'; retryable: boolean; reason: SpotifyFailure };
+
+/** Why Spotify did not complete a login: the same reasons the user is told in Telegram. */
+export type SpotifyFailure = 'spotifyUnavailable' | 'rejectedBySpotify' | 'notRegistered';
 
 /** Context of one callback: the page language and the request's correlation id for the events. */
 export interface CallbackContext {

@@ -12,15 +12,21 @@
  * | unknownState   | 400    | unknown login link, send /login |
  * | used           | 409    | link already used (409 Conflict: the state exists but its login is over) |
  * | expired        | 410    | link expired (410 Gone) |
- * | spotifyFailed  | 502    | Spotify did not answer / refused |
+ * | spotifyFailed  | 502    | Spotify did not answer (5xx, timeout): a gateway error |
+ * | spotifyFailed  | 400    | Spotify rejected the code (`invalid_grant`: forged, foreign or spent) |
+ * | spotifyFailed  | 403    | Spotify refused the account (not on the app's user list) |
  * | flow throws    | 500    | generic page; `{ err }` logged |
+ *
+ * A code or account Spotify refuses is the request's fault, not ours: a 4xx, never a 5xx.
+ * `HEAD` (link previewers, some browsers) gets 200 without a body and never reaches the flow:
+ * it must not spend the single-use code the following `GET` needs.
  *
  * Pages are in the language of `Accept-Language` and echo nothing from the request.
  */
 import type { Logger } from 'pino';
 import type { Locale } from '../i18n/locale.ts';
 import { t } from '../i18n/translate.ts';
-import type { CallbackFlow, CallbackOutcome } from './callbackPort.ts';
+import type { CallbackFlow, CallbackOutcome, SpotifyFailure } from './callbackPort.ts';
 import { parseCallbackQuery } from './callbackQuery.ts';
 import { HTML, htmlResponse, statusPage } from './responses.ts';
 import { renderPage } from './htmlPage.ts';
@@ -44,7 +50,15 @@ const BOT_USERNAME = /^[A-Za-z][A-Za-z0-9_]{4,31}$/;
 /** Telegram's `start` parameter: 1–64 chars of `A-Za-z0-9_-`. */
 const COMPLETION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-type PageKind = 'denied' | 'unknown-state' | 'used' | 'expired' | 'spotify-failed' | 'spotify-failed-retryable' | 'bad-request';
+type PageKind =
+  | 'denied'
+  | 'unknown-state'
+  | 'used'
+  | 'expired'
+  | 'spotify-rejected-code'
+  | 'spotify-not-registered'
+  | 'spotify-failed-retryable'
+  | 'bad-request';
 
 /** Status and locale keys of each fixed page. */
 const PAGES: Readonly<Record<PageKind, { status: number; heading: string; text: string }>> = {
@@ -52,13 +66,21 @@ const PAGES: Readonly<Record<PageKind, { status: number; heading: string; text: 
   'unknown-state': { status: 400, heading: 'callback-unknown-state-heading', text: 'callback-unknown-state-text' },
   used: { status: 409, heading: 'callback-used-heading', text: 'callback-used-text' },
   expired: { status: 410, heading: 'callback-expired-heading', text: 'callback-expired-text' },
-  'spotify-failed': { status: 502, heading: 'callback-spotify-failed-heading', text: 'callback-spotify-failed-text' },
+  'spotify-rejected-code': { status: 400, heading: 'callback-spotify-refused-heading', text: 'callback-spotify-failed-text' },
+  'spotify-not-registered': { status: 403, heading: 'callback-spotify-refused-heading', text: 'callback-spotify-failed-text' },
   'spotify-failed-retryable': {
     status: 502,
     heading: 'callback-spotify-failed-heading',
     text: 'callback-spotify-failed-retryable-text',
   },
   'bad-request': { status: 400, heading: 'callback-bad-request-heading', text: 'callback-bad-request-text' },
+};
+
+/** Only Spotify failing to answer is a gateway error; a refusal is about this request. */
+const SPOTIFY_FAILURE_PAGES: Readonly<Record<SpotifyFailure, PageKind>> = {
+  spotifyUnavailable: 'spotify-failed-retryable',
+  rejectedBySpotify: 'spotify-rejected-code',
+  notRegistered: 'spotify-not-registered',
 };
 
 /** Builds the callback route. Throws {@link RouteConfigError} for an impossible bot username. */
@@ -112,8 +134,9 @@ export function createCallbackRoute(options: CallbackRouteOptions): Route {
       case 'expired':
         return page('expired', locale, { outcome: 'expired' });
       case 'spotifyFailed':
-        return page(outcome.retryable ? 'spotify-failed-retryable' : 'spotify-failed', locale, {
+        return page(SPOTIFY_FAILURE_PAGES[outcome.reason], locale, {
           outcome: 'spotifyFailed',
+          reason: outcome.reason,
           retryable: outcome.retryable,
         });
     }
@@ -125,6 +148,8 @@ export function createCallbackRoute(options: CallbackRouteOptions): Route {
     async handle(request) {
       const parsed = parseCallbackQuery(request.query);
       if (!parsed.ok) return page('bad-request', request.locale, { rejected: parsed.reason });
+      // A preview must not spend the code: the page depends on the flow, so HEAD gets none.
+      if (request.method === 'HEAD') return { status: 200, contentType: HTML, logFields: { outcome: 'head' } };
       let outcome: CallbackOutcome;
       try {
         outcome = await flow.handle(parsed.input, { locale: request.locale, correlationId: request.correlationId });

@@ -15,7 +15,7 @@ import { DataKeyShreddedError, type EventStore, type TokenVault } from '../../ev
 import type { DomainErrorCode } from '../../machines/domainError.ts';
 import { callbackProblem } from '../../machines/spotifyLink.decide.ts';
 import { asSealed } from '../../machines/spotifyLink.events.ts';
-import type { CallbackFlow, CallbackInput, CallbackOutcome } from '../http/callbackPort.ts';
+import type { CallbackFlow, CallbackInput, CallbackOutcome, SpotifyFailure } from '../http/callbackPort.ts';
 import type { Logger } from '../log.ts';
 import { SPOTIFY_SCOPES, type TokenGrant } from '../spotify/accountsClient.ts';
 import { InvalidGrantError, NotRegisteredError } from '../spotify/errors.ts';
@@ -142,14 +142,14 @@ export class LoginFlow implements CallbackFlow {
       if (!grant.refreshToken) throw new InvalidGrantError();
       profile = await profiles.meWithToken(grant.accessToken);
     } catch (err) {
-      const reason = err instanceof NotRegisteredError ? 'notRegistered' : err instanceof InvalidGrantError ? 'rejectedBySpotify' : 'spotifyUnavailable';
+      const reason: SpotifyFailure = err instanceof NotRegisteredError ? 'notRegistered' : err instanceof InvalidGrantError ? 'rejectedBySpotify' : 'spotifyUnavailable';
       logger.warn({ err, userId: row.userId, reason }, 'login callback: Spotify refused or failed');
       // The code is spent either way: end the attempt so its key is shredded.
       const ended = await repo.execute(row.userId, async () => ({ command: { type: 'denyLogin', now: now(), stateHash, error: 'exchange_failed' } }), correlationId);
       // Superseded, unlinked or expired meanwhile: that attempt is not the user's login any more.
       if (ended?.decision.error) return outcomeForProblem(ended.decision.error.code);
       await this.#tell(row.userId, { kind: 'loginFailed', reason });
-      return { kind: 'spotifyFailed', retryable: reason === 'spotifyUnavailable' };
+      return { kind: 'spotifyFailed', retryable: reason === 'spotifyUnavailable', reason };
     }
 
     const completionId = randomUrlToken(32);

@@ -6,13 +6,13 @@
  * const flow = createFakeCallbackFlow({ [STATE]: { kind: 'pending', completionId: 'c1' } });
  * // first callback with STATE → completed; the second → used
  */
-import type { CallbackContext, CallbackFlow, CallbackInput, CallbackOutcome } from '../../src/http/callbackPort.ts';
+import type { CallbackContext, CallbackFlow, CallbackInput, CallbackOutcome, SpotifyFailure } from '../../src/http/callbackPort.ts';
 
 /** How the fake treats one state. Unknown states answer `unknownState`. */
 export type FakeStateScript =
   | { kind: 'pending'; completionId: string }
   | { kind: 'expired' }
-  | { kind: 'spotifyFailed'; retryable: boolean }
+  | { kind: 'spotifyFailed'; reason: SpotifyFailure }
   | { kind: 'throws' };
 
 export interface FakeCallbackFlow extends CallbackFlow {
@@ -33,7 +33,7 @@ export function createFakeCallbackFlow(script: Record<string, FakeStateScript>):
       if (used.has(input.state)) return { kind: 'used' };
       used.add(input.state);
       if (input.error !== undefined) return { kind: 'denied' };
-      if (entry.kind === 'spotifyFailed') return { kind: 'spotifyFailed', retryable: entry.retryable };
+      if (entry.kind === 'spotifyFailed') return { kind: 'spotifyFailed', retryable: entry.reason === 'spotifyUnavailable', reason: entry.reason };
       return { kind: 'completed', completionId: entry.completionId };
     },
   };

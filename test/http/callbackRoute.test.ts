@@ -19,6 +19,11 @@ const S = {
   spotifyDown: 'stateSpotifyDownR5t8Yu2Io4',
   throws: 'stateThrowsP1a7Sd3Fg6Hj',
   missingCode: 'stateMissingCodeK8l2Zx5Cv',
+  rejectedCode: 'stateRejectedCodeW3e8Rt1Yu',
+  notRegistered: 'stateNotRegisteredM6n2Bv9Cx',
+  previewed: 'statePreviewedH4j7Kl1Zq5',
+  rejectedCodeRu: 'stateRejectedRuA5s9Df2Gh',
+  notRegisteredRu: 'stateNotRegRuJ3k6Lz8Xc',
 };
 const CODE = 'codeValueAQBx9Yz-Secret_42';
 const COMPLETION = 'cmpl_Happy-0123456789';
@@ -28,7 +33,12 @@ const flow = createFakeCallbackFlow({
   [S.expired]: { kind: 'expired' },
   [S.replayed]: { kind: 'pending', completionId: 'cmpl_replayed' },
   [S.denied]: { kind: 'pending', completionId: 'cmpl_denied' },
-  [S.spotifyDown]: { kind: 'spotifyFailed', retryable: true },
+  [S.spotifyDown]: { kind: 'spotifyFailed', reason: 'spotifyUnavailable' },
+  [S.rejectedCode]: { kind: 'spotifyFailed', reason: 'rejectedBySpotify' },
+  [S.notRegistered]: { kind: 'spotifyFailed', reason: 'notRegistered' },
+  [S.previewed]: { kind: 'pending', completionId: 'cmpl_previewed' },
+  [S.rejectedCodeRu]: { kind: 'spotifyFailed', reason: 'rejectedBySpotify' },
+  [S.notRegisteredRu]: { kind: 'spotifyFailed', reason: 'notRegistered' },
   [S.throws]: { kind: 'throws' },
   [S.missingCode]: { kind: 'pending', completionId: 'cmpl_missing' },
 });
@@ -87,7 +97,10 @@ const rows: Row[] = [
   { name: 'callback path with a trailing slash', request: get(`${CALLBACK}/?state=${S.happy}&code=${CODE}`), status: 404, flowCalls: 0, secrets: [S.happy, CODE] },
   { name: 'root path', request: get('/'), status: 404, flowCalls: 0, secrets: [] },
   { name: 'header too large', request: get(`${CALLBACK}?state=${S.happy}&code=${CODE}`, { 'X-Padding': 'p'.repeat(20_000) }), status: 431, flowCalls: 0, secrets: [S.happy, CODE] },
-  { name: 'Spotify failure reported by the flow', request: get(`${CALLBACK}?state=${S.spotifyDown}&code=${CODE}`), status: 502, flowCalls: 1, secrets: [S.spotifyDown, CODE] },
+  { name: 'Spotify down (5xx, timeout) reported by the flow', request: get(`${CALLBACK}?state=${S.spotifyDown}&code=${CODE}`), status: 502, flowCalls: 1, secrets: [S.spotifyDown, CODE] },
+  // Issue 11 item 11: a refusal is about this request, not a failure of ours (both were 502).
+  { name: 'a code Spotify rejects (invalid_grant)', request: get(`${CALLBACK}?state=${S.rejectedCode}&code=${CODE}`), status: 400, flowCalls: 1, secrets: [S.rejectedCode, CODE] },
+  { name: 'an account Spotify refuses (not registered)', request: get(`${CALLBACK}?state=${S.notRegistered}&code=${CODE}`), status: 403, flowCalls: 1, secrets: [S.notRegistered, CODE] },
   { name: 'a flow that throws', request: get(`${CALLBACK}?state=${S.throws}&code=${CODE}`), status: 500, flowCalls: 1, secrets: [S.throws, CODE] },
 ];
 
@@ -183,11 +196,31 @@ Happy('without Accept-Language the pages are in English', async () => {
   assert.ok(res.body.includes(t('en', 'callback-expired-heading')));
 });
 
-Happy('a HEAD request gets the headers of the page and no body', async () => {
-  const res = await rawRequest(port, requestText('HEAD', `${CALLBACK}?state=${S.unknown}&code=${CODE}`));
+Happy('HEAD (a link preview) answers 200 without a body and leaves the code to the GET that follows', async () => {
+  flow.calls.length = 0;
+  const head = await rawRequest(port, requestText('HEAD', `${CALLBACK}?state=${S.previewed}&code=${CODE}`));
+  assert.is(head.status, 200);
+  assert.is(head.body, '');
+  assertSecurityHeaders(head);
+  assert.is(flow.calls.length, 0, 'the flow never saw the preview');
+  const res = await rawRequest(port, get(`${CALLBACK}?state=${S.previewed}&code=${CODE}`));
+  assert.is(res.status, 303, 'the login still completes');
+  assert.is(res.headers.location, 'https://t.me/MusicLinkTestBot?start=cmpl_previewed');
+});
+
+Happy('a HEAD with a broken query is still a 400 without a body', async () => {
+  const res = await rawRequest(port, requestText('HEAD', `${CALLBACK}?code=${CODE}`));
   assert.is(res.status, 400);
-  assert.ok(Number(res.headers['content-length']) > 0);
   assert.is(res.body, '');
+});
+
+Happy('refusals by Spotify show the "send /login again" page in the reader\'s language', async () => {
+  for (const [state, status] of [[S.rejectedCodeRu, 400], [S.notRegisteredRu, 403]] as const) {
+    const res = await rawRequest(port, get(`${CALLBACK}?state=${state}&code=${CODE}`, { 'Accept-Language': 'ru' }));
+    assert.is(res.status, status);
+    assert.ok(res.body.includes(t('ru', 'callback-spotify-refused-heading')));
+    assert.ok(res.body.includes(t('ru', 'callback-spotify-failed-text')));
+  }
 });
 
 Happy('a completion id the flow got wrong never reaches a t.me link', async () => {

@@ -143,7 +143,7 @@ for (const f of exchangeFailures) {
     const a = await startAndAuthorize(ALICE);
     h.spotify.fail('token', f.failure);
     const outcome = await h.links.callbackFlow.handle({ state: a.state, code: a.code! }, ctx);
-    assert.equal(outcome, { kind: 'spotifyFailed', retryable: f.retryable });
+    assert.equal(outcome, { kind: 'spotifyFailed', retryable: f.retryable, reason: f.reason });
     assert.equal(h.noticesOf(ALICE), [{ kind: 'loginFailed', reason: f.reason }]);
     assert.is((await h.links.status(ALICE)).state, 'unlinked');
     assert.is(await h.vault.hasDataKey(a.keyId), false, 'the attempt key is shredded');
@@ -156,7 +156,7 @@ Login('a Spotify account not on the app user list gets loginFailed notRegistered
   h.spotify.setRegistered('alice', false);
   const a = await startAndAuthorize(ALICE);
   const outcome = await h.links.callbackFlow.handle({ state: a.state, code: a.code! }, ctx);
-  assert.equal(outcome, { kind: 'spotifyFailed', retryable: false });
+  assert.equal(outcome, { kind: 'spotifyFailed', retryable: false, reason: 'notRegistered' });
   assert.is(h.spotify.count('me', { status: 403 }), 1);
   assert.equal(h.noticesOf(ALICE), [{ kind: 'loginFailed', reason: 'notRegistered' }]);
   assert.is((await h.links.status(ALICE)).state, 'unlinked');

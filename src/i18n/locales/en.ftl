@@ -16,6 +16,7 @@ callback-used-text = This login link has already been used. If connecting did no
 callback-expired-heading = Login link expired
 callback-expired-text = Login links are valid only for a short time. Send /login to the bot to get a new one.
 callback-spotify-failed-heading = Spotify did not answer
+callback-spotify-refused-heading = Spotify refused the login
 callback-spotify-failed-retryable-text = Spotify is having trouble right now. Send /login to the bot again in a few minutes.
 callback-spotify-failed-text = Spotify refused the login. Send /login to the bot again; if it keeps failing, contact the bot's operator.
 callback-bad-request-heading = Broken login link

@@ -16,6 +16,7 @@ callback-used-text = По этой ссылке уже выполнен вход
 callback-expired-heading = Ссылка устарела
 callback-expired-text = Ссылка для входа действует недолго. Отправьте боту /login, чтобы получить новую.
 callback-spotify-failed-heading = Spotify не ответил
+callback-spotify-refused-heading = Spotify отказал во входе
 callback-spotify-failed-retryable-text = У Spotify сейчас неполадки. Отправьте боту /login ещё раз через несколько минут.
 callback-spotify-failed-text = Spotify отклонил вход. Отправьте боту /login ещё раз; если ошибка повторится, напишите владельцу бота.
 callback-bad-request-heading = Повреждённая ссылка для входа
