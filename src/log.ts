@@ -3,10 +3,12 @@
  *
  * Secrets reach log calls in three shapes, and each is handled here rather than trusted to
  * every caller:
- * - as a property (`{ accessToken }`, `headers.authorization`): any key in {@link SECRET_KEYS},
- *   at any depth, is replaced by `[redacted]`;
- * - inside a string (a URL with `?code=…&state=…`, a `Bearer …` header, a bot token in a
- *   Bot API URL): {@link scrubText} rewrites the value;
+ * - as a property (`{ accessToken }`, `headers.authorization`, `spotifyAccessToken`): any key
+ *   {@link isSecretName} accepts, at any depth and in child-logger bindings, is replaced by
+ *   `[redacted]`;
+ * - inside a string (a URL with `?code=…&key=…`, the same URL-encoded inside another URL, JSON
+ *   in a string such as a response body, a `Bearer …` header, a bot token in a Bot API URL, a
+ *   proxy URL's `user:pass@`): {@link scrubText} rewrites the value;
  * - inside an error (`err.message`, `err.stack`, extra properties): errors are serialised and
  *   then walked like any other object.
  *
@@ -31,13 +33,28 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set(
   ].map((k) => k.toLowerCase()),
 );
 
+/**
+ * Endings that make a compound name secret (`spotifyAccessToken`, `pkceVerifier`,
+ * `proxyPassword`, `tokenEncryptionKey`). `code` and `state` are not among them: `statusCode`,
+ * `exitCode` and `linkState` are what an operator debugs with.
+ */
+const SECRET_SUFFIXES = [
+  'token', 'secret', 'verifier', 'password', 'passwd', 'apikey', 'cookie', 'authorization',
+  'masterkey', 'datakey', 'privatekey', 'secretkey', 'encryptionkey', 'credentials',
+];
+
+/** Names secret only as a URL query or form parameter (`?key=` is Google's API key; `?start=` a deep link's payload). */
+const SECRET_PARAMS = new Set(['key', 'start', 'sig', 'signature', 'pass', 'pwd']);
+
 const REDACTED = '[redacted]';
 
-const SECRET_KEY_SPELLINGS = [
-  'token', 'accessToken', 'access_token', 'refreshToken', 'refresh_token', 'code', 'state',
-  'verifier', 'codeVerifier', 'code_verifier', 'secret', 'clientSecret', 'client_secret',
-  'authorization', 'Authorization', 'completionId', 'sealed',
-];
+const normaliseKey = (k: string) => k.toLowerCase().replace(/[-_]/g, '');
+
+/** Whether a property or parameter named `name` holds a secret (exact names and compound endings). */
+export function isSecretName(name: string): boolean {
+  const k = normaliseKey(name);
+  return SECRET_KEYS.has(k) || SECRET_SUFFIXES.some((suffix) => k.endsWith(suffix));
+}
 
 /**
  * `code` is both an OAuth secret and an error's stable code (`VERSION_CONFLICT`, `ECONNRESET`,
@@ -49,20 +66,60 @@ function isSecretEntry(key: string, value: unknown): boolean {
   if (value === undefined || value === null) return false;
   const k = normaliseKey(key);
   if (k === 'code') return !isErrorCode(value);
-  return SECRET_KEYS.has(k);
+  if (SECRET_KEYS.has(k)) return true;
+  // `hasRefreshToken: true` says nothing secret; a compound name's string or object does.
+  return typeof value !== 'boolean' && isSecretName(key);
 }
 
-const normaliseKey = (k: string) => k.toLowerCase().replace(/[-_]/g, '');
-
-/** Query parameters whose values are secrets when they appear inside a logged string. */
-const SECRET_PARAM = /(\b(?:code|state|access_token|refresh_token|token|code_verifier|client_secret|start|secret)=)[^&#\s"']*/gi;
+/** `name=` and `name%3D` (also encoded twice: `%253D`): a parameter in a URL, a form body or free text. */
+// The lookbehind starts a name only where a run of name characters starts: linear in the text.
+const PARAM_NAME = /(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+)(=|%(?:25)*3[Dd])/g;
+/**
+ * A parameter's value, raw or URL-encoded: it runs to `&`, `#`, a quote, space or `<`/`>`, or
+ * to their percent-encodings (`%26`, `%23`, …, also encoded twice), so in
+ * `continue=https%3A%2F%2F…%3Fcode%3D<secret>%26lang%3Den` only the secret goes.
+ */
+const PARAM_VALUE = /(?:%(?!(?:25)*(?:26|23|22|20|3C|3E))[0-9A-Fa-f]{2}|[^&#%\s"'<>])*/y;
+/**
+ * `"name":"value"` in JSON inside a string, also escaped once or more (`\"name\":\"value\"`).
+ * The value runs to the next quote or backslash: tokens hold neither.
+ */
+const JSON_PAIR = /(?<!\\)((\\*)"([A-Za-z0-9_.-]+)\2"\s*:\s*\2")([^"\\]*)/g;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
 // No leading \b: in Bot API URLs the token follows "bot" directly (`/bot123:AA…/getMe`).
 const BOT_TOKEN = /(?<![0-9])\d{5,}:[A-Za-z0-9_-]{30,}/g;
+/** Credentials in a URL (`http://user:pass@proxy:3128`, `socks5://token@host`): the whole userinfo goes. */
+const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
 
-/** Replaces secret-looking fragments inside free text (URLs, headers, bot tokens). */
+/** Whether a parameter name is secret; right after a `%`, its leading hex digits belong to the escape (`%3Fcode`). */
+function isSecretParam(name: string, precededByPercent: boolean): boolean {
+  const bare = precededByPercent ? name.replace(/^(?:25)*[0-9A-Fa-f]{2}/, '') : name;
+  return isSecretName(bare) || SECRET_PARAMS.has(normaliseKey(bare));
+}
+
+/**
+ * Redacts the values of secret parameters. Names are found without consuming values, so a
+ * secret parameter URL-encoded inside another parameter's value is found too.
+ */
+function scrubParams(text: string): string {
+  let out = '';
+  let done = 0;
+  for (const m of text.matchAll(PARAM_NAME)) {
+    const start = m.index + m[0].length;
+    if (m.index < done || !isSecretParam(m[1]!, text[m.index - 1] === '%')) continue;
+    PARAM_VALUE.lastIndex = start;
+    const end = start + PARAM_VALUE.exec(text)![0].length;
+    if (end === start) continue;
+    out += text.slice(done, start) + REDACTED;
+    done = end;
+  }
+  return done === 0 ? text : out + text.slice(done);
+}
+
+/** Replaces secret-looking fragments inside free text (URLs, JSON, headers, bot tokens, proxy credentials). */
 export function scrubText(text: string): string {
-  return text.replace(SECRET_PARAM, `$1${REDACTED}`).replace(BEARER, `$1 ${REDACTED}`).replace(BOT_TOKEN, REDACTED);
+  const json = text.replace(JSON_PAIR, (all, head: string, _esc: string, name: string) => (isSecretName(name) ? `${head}${REDACTED}` : all));
+  return scrubParams(json.replace(USERINFO, `$1${REDACTED}@`)).replace(BEARER, `$1 ${REDACTED}`).replace(BOT_TOKEN, REDACTED);
 }
 
 /** Returns a copy of `value` with every secret property and fragment redacted. */
@@ -104,33 +161,36 @@ export interface CreateLoggerOptions {
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const redactValue = (v: unknown) => redactDeep(v);
-  // Child-logger bindings skip `formatters.log`, but pino runs serializers on them: one per
-  // secret key name in the spellings callers use (`state`, `accessToken`, `access_token`).
-  const bindingSerializers = Object.fromEntries(
-    SECRET_KEY_SPELLINGS.map((k) => [k, (v: unknown) => (isSecretEntry(k, v) ? REDACTED : redactValue(v))]),
-  );
-  return pino(
+  const logger = pino(
     {
       level: options.level ?? 'info',
       base: options.base ?? {},
       timestamp: pino.stdTimeFunctions.isoTime,
-      serializers: { ...bindingSerializers, err: redactValue, error: redactValue },
+      serializers: { err: redactValue, error: redactValue },
       formatters: {
         level: (label) => ({ level: label }),
         log: (obj) => redactDeep(obj) as Record<string, unknown>,
         bindings: (b) => redactDeep(b) as Record<string, unknown>,
       },
       hooks: {
-        // Message strings and format arguments are scrubbed too: `log.info(url)` must be safe.
+        // Message strings and format arguments are scrubbed too: `log.info(url)` and
+        // `log.info('%j', body)` must be safe.
         logMethod(args, method) {
           // `log.error(err)` makes pino copy err.message into msg unseen by formatters.
           const first = args[0] as unknown;
           if (first instanceof Error && typeof args[1] !== 'string') args = [{ err: first }, first.message] as typeof args;
-          const cleaned = args.map((a) => (typeof a === 'string' ? scrubText(a) : a));
+          const cleaned = args.map((a, i) => (typeof a === 'string' ? scrubText(a) : i === 0 ? a : redactDeep(a)));
           return method.apply(this, cleaned as Parameters<typeof method>);
         },
       },
     },
     options.destination ?? pino.destination({ sync: false }),
   );
+  // pino applies `formatters.bindings` to the root's base only: a child's bindings are
+  // written as given. Children inherit `child` from the root, so this covers every level.
+  const pinoChild = logger.child;
+  logger.child = function child(this: Logger, bindings, childOptions) {
+    return pinoChild.call(this, redactDeep(bindings) as typeof bindings, childOptions);
+  } as typeof logger.child;
+  return logger;
 }
