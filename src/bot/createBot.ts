@@ -45,10 +45,11 @@ import { floodControl, TELEGRAM_FLOOD_LIMITS, type FloodLimits } from './floodCo
 import { applyLocale } from './i18nMiddleware.ts';
 import type { MusicPort } from './musicPort.ts';
 import { createBotNotifier } from './notifier.ts';
-import { createPerUserQueue } from './perUserQueue.ts';
 import { routeFeatures } from './routing.ts';
 import type { BotServices } from './services.ts';
+import { createUserBacklog } from './userBacklog.ts';
 import { UserLocales } from './userLocales.ts';
+import { DEFAULT_USER_LIMITS, UserRateLimit, type UserLimits } from './userRateLimit.ts';
 import { createWebhookRoute, WEBHOOK_PATH } from './webhookRoute.ts';
 
 /** The update types the bot asks Telegram for. */
@@ -68,8 +69,10 @@ export interface BotOptions {
   pollingTimeoutSec?: number;
   /** How long a webhook POST waits for its update to be handled. Default 10 000 ms. */
   webhookAnswerMs?: number;
-  /** Epoch ms for "… ago" times. Default `Date.now`. */
+  /** Epoch ms for "… ago" times and the per-user limits. Default `Date.now`. */
   now?: () => number;
+  /** Per-user limits (backlog, Spotify reads, inline reuse). Default {@link DEFAULT_USER_LIMITS}. */
+  userLimits?: Partial<UserLimits>;
 }
 
 /** What {@link createBot} needs; everything Spotify- or music-related is optional. */
@@ -133,27 +136,38 @@ export function createBot(deps: BotDeps): BotApp {
   // One middleware for the whole pipeline: every grammY layer costs a share of the throughput
   // (bench/bot.ts), so the prelude calls the router, and the router what follows, directly.
   const allowlist = createAllowlist(config.telegram.allowedUserIds, logger);
-  const perUser = createPerUserQueue();
+  const limits: UserLimits = { ...DEFAULT_USER_LIMITS, ...options.userLimits };
+  const spotifyReads = new UserRateLimit(limits.spotifyPerMinute, 60_000, services.now);
   const dispatch = routeFeatures([
     startFeature(services),
     loginFeature(services),
     unlinkFeature(services),
-    nowFeature(services),
-    recentFeature(services),
+    nowFeature(services, spotifyReads),
+    recentFeature(services, spotifyReads),
     downloadFeature(services),
-    inlineFeature(services),
+    inlineFeature(services, limits.inlineReuseMs),
   ]);
   // Both are async functions: they always return a promise.
   const rest = (deps.music ? new Composer<BotContext>(deps.music.composer, fallback).middleware() : fallback) as (
     ctx: BotContext,
     next: NextFunction,
   ) => Promise<void>;
-  bot.use((ctx, next) => {
+  const noop = () => Promise.resolve();
+  // A parked update runs after the runner's handler returned: what follows the queue is
+  // called with a no-op `next`, as it would be at the end of the chain.
+  const perUser = createUserBacklog({
+    handle: (ctx) => dispatch(ctx, () => rest(ctx, noop)),
+    backlog: limits.backlog,
+    errorHandler: (err) => bot.errorHandler(err),
+    logger,
+    now: services.now,
+  });
+  bot.use((ctx) => {
     if (lastUpdateId === undefined || ctx.update.update_id > lastUpdateId) lastUpdateId = ctx.update.update_id;
     applyLocale(ctx, locales);
     const allowed = allowlist(ctx);
     if (allowed !== true) return allowed;
-    return perUser(ctx.from?.id ?? ctx.chat?.id, () => dispatch(ctx, () => rest(ctx, next)));
+    return perUser.push(ctx.from?.id ?? ctx.chat?.id, ctx);
   });
   bot.catch(createErrorHandler(logger));
 
@@ -242,6 +256,8 @@ export function createBot(deps: BotDeps): BotApp {
       }
     }
     await Promise.allSettled([...inFlight]);
+    // Updates parked in the users' queues were received and confirmed: handle them too.
+    await perUser.idle();
     connected = false;
     logger.info('bot stopped');
   }

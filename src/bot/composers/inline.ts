@@ -5,10 +5,15 @@
  * always `is_personal` with `cache_time: 0`: they are one user's listening, right now.
  * A user without a link gets no results and the button "Connect Spotify", which opens the
  * private chat with `/start login`. A query text filters the results by title and artist.
+ *
+ * Clients send a query per keystroke, and the same query again when the user reopens the
+ * inline panel: the Spotify reads of a user's last query are reused for `reuseMs` (5 s), so
+ * a burst of queries costs two Spotify calls, not two per query. Only complete reads are
+ * kept; after a failure the next query asks Spotify again.
  */
 import { InlineKeyboard } from 'grammy';
 import type { InlineQueryResult } from 'grammy/types';
-import type { EpisodeSummary, TrackSummary } from '../../spotify/webApiClient.ts';
+import type { EpisodeSummary, NowPlaying, RecentlyPlayedPage, TrackSummary } from '../../spotify/webApiClient.ts';
 import type { BotContext } from '../context.ts';
 import { loggableError } from '../errorHandler.ts';
 import { clip, timeAgo, trackLine } from '../format.ts';
@@ -19,6 +24,30 @@ import { spotifyProblem } from '../spotifyProblems.ts';
 /** Recent plays asked for: enough to choose from, few enough to answer fast. */
 const RECENT_LIMIT = 20;
 const ANSWER = { cache_time: 0, is_personal: true } as const;
+/** Users whose last reads are kept; the least recently asking are forgotten first. */
+const READS_KEPT = 10_000;
+
+type Reads = [PromiseSettledResult<NowPlaying>, PromiseSettledResult<RecentlyPlayedPage>];
+
+/** Reads a user's current and recent plays, reusing the last complete reads for `reuseMs`. */
+function spotifyReader(s: BotServices, reuseMs: number): (userId: number) => Promise<Reads> {
+  const kept = new Map<number, { at: number; reads: Reads }>();
+  return async (userId) => {
+    const asked = s.now();
+    const last = kept.get(userId);
+    if (last && asked >= last.at && asked - last.at < reuseMs) return last.reads;
+    const reads: Reads = await Promise.allSettled([
+      s.spotify!.currentlyPlaying(userId),
+      s.spotify!.recentlyPlayed(userId, { limit: RECENT_LIMIT }),
+    ]);
+    kept.delete(userId);
+    if (reads.every((r) => r.status === 'fulfilled')) {
+      kept.set(userId, { at: asked, reads });
+      if (kept.size > READS_KEPT) kept.delete(kept.keys().next().value!);
+    }
+    return reads;
+  };
+}
 
 function openButton(ctx: BotContext, url: string | undefined): { reply_markup?: InlineKeyboard } {
   return url && /^https:\/\//.test(url) ? { reply_markup: new InlineKeyboard().url(ctx.t('button-open-spotify'), url) } : {};
@@ -55,22 +84,19 @@ function episodeResult(ctx: BotContext, episode: EpisodeSummary): InlineQueryRes
   };
 }
 
-/** The inline-query handler. */
-export function inlineFeature(s: BotServices): BotFeature {
-  return { inlineQuery: (ctx) => answerInline(ctx, s) };
+/** The inline-query handler; a user's Spotify reads are reused for `reuseMs` (default 5 s). */
+export function inlineFeature(s: BotServices, reuseMs = 5_000): BotFeature {
+  const read = spotifyReader(s, reuseMs);
+  return { inlineQuery: (ctx) => answerInline(ctx, s, read) };
 }
 
-async function answerInline(ctx: InlineContext, s: BotServices): Promise<void> {
-  const { spotify } = s;
-  if (!spotify || !s.links) {
+async function answerInline(ctx: InlineContext, s: BotServices, read: (userId: number) => Promise<Reads>): Promise<void> {
+  if (!s.spotify || !s.links) {
     await ctx.answerInlineQuery([], ANSWER);
     return;
   }
   const userId = ctx.inlineQuery.from.id;
-  const [nowResult, recentResult] = await Promise.allSettled([
-    spotify.currentlyPlaying(userId),
-    spotify.recentlyPlayed(userId, { limit: RECENT_LIMIT }),
-  ]);
+  const [nowResult, recentResult] = await read(userId);
   const failures = [nowResult, recentResult].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   for (const err of failures) {
     if (spotifyProblem(err)?.connect) {

@@ -7,7 +7,8 @@
  * - nothing (204, or a 200 without an item) → says so and shows the last played track;
  * - an ad or an unknown item → says so;
  * - no link, Spotify's "not registered" 403, rate limits and outages → the explanations of
- *   `spotifyProblems.ts` (a Connect button, what the operator must do, "try again in N s").
+ *   `spotifyProblems.ts` (a Connect button, what the operator must do, "try again in N s");
+ * - more than the user's Spotify reads per minute → "try again in N s", without asking Spotify.
  */
 import { GrammyError, type InlineKeyboard } from 'grammy';
 import type { NowPlaying } from '../../spotify/webApiClient.ts';
@@ -19,6 +20,7 @@ import { episodeCard, trackCard } from '../nowCard.ts';
 import type { BotFeature } from '../routing.ts';
 import type { BotServices } from '../services.ts';
 import { replySpotifyProblem } from '../spotifyProblems.ts';
+import type { UserRateLimit } from '../userRateLimit.ts';
 
 /** Sends a card: the cover with a caption, falling back to a message when Telegram refuses the photo. */
 async function sendCard(ctx: BotContext, s: BotServices, html: string, coverUrl: string | undefined, keyboard: InlineKeyboard | undefined): Promise<void> {
@@ -57,14 +59,28 @@ async function showNothing(ctx: BotContext, s: BotServices, userId: number): Pro
   });
 }
 
-/** The `/now` answer for the sender of `ctx`. */
-export async function showNow(ctx: BotContext, s: BotServices): Promise<void> {
+/**
+ * Counts one Spotify read of `userId` against `reads`; when over the limit, says when to try
+ * again and returns false. Shared by `/now` and `/recent`.
+ */
+export async function spotifyReadAllowed(ctx: BotContext, reads: UserRateLimit | undefined, userId: number): Promise<boolean> {
+  const waitMs = reads?.take(userId) ?? 0;
+  if (waitMs === 0) return true;
+  const text = ctx.t('spotify-too-often', { seconds: Math.ceil(waitMs / 1000) });
+  if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true });
+  else await ctx.reply(text);
+  return false;
+}
+
+/** The `/now` answer for the sender of `ctx`; `reads` limits the user's Spotify reads. */
+export async function showNow(ctx: BotContext, s: BotServices, reads?: UserRateLimit): Promise<void> {
   if (!s.spotify || !s.links) {
     await ctx.reply(ctx.t('spotify-disabled'));
     return;
   }
   if (!ctx.from) return;
   const userId = ctx.from.id;
+  if (!(await spotifyReadAllowed(ctx, reads, userId))) return;
   let playing: NowPlaying;
   try {
     playing = await s.spotify.currentlyPlaying(userId);
@@ -90,7 +106,7 @@ export async function showNow(ctx: BotContext, s: BotServices): Promise<void> {
   }
 }
 
-/** `/now`. */
-export function nowFeature(s: BotServices): BotFeature {
-  return { commands: { now: (ctx) => showNow(ctx, s) } };
+/** `/now`, at most `reads.limit` per user per minute. */
+export function nowFeature(s: BotServices, reads?: UserRateLimit): BotFeature {
+  return { commands: { now: (ctx) => showNow(ctx, s, reads) } };
 }

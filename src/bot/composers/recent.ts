@@ -4,7 +4,8 @@
  * The whole history Spotify keeps for the bot (50 plays) is read once per command or press
  * and page N is cut from it; nothing is cached between presses. A page button names the user
  * whose history it shows: in a group, someone else pressing it is told the buttons are not
- * theirs instead of seeing (or paging) another person's history.
+ * theirs instead of seeing (or paging) another person's history. The command and the presses
+ * count against the user's Spotify reads per minute (shared with `/now`).
  */
 import type { RecentlyPlayedPage } from '../../spotify/webApiClient.ts';
 import { isNotModified } from '../errorHandler.ts';
@@ -12,13 +13,15 @@ import { renderRecent } from '../recentView.ts';
 import type { BotFeature } from '../routing.ts';
 import type { BotServices } from '../services.ts';
 import { replySpotifyProblem, spotifyProblem } from '../spotifyProblems.ts';
+import type { UserRateLimit } from '../userRateLimit.ts';
+import { spotifyReadAllowed } from './now.ts';
 
 async function history(s: BotServices, userId: number): Promise<RecentlyPlayedPage['items']> {
   return (await s.spotify!.recentlyPlayed(userId, { limit: 50 })).items;
 }
 
-/** `/recent` and the `rc:` buttons. */
-export function recentFeature(s: BotServices): BotFeature {
+/** `/recent` and the `rc:` buttons; `reads` limits the user's Spotify reads. */
+export function recentFeature(s: BotServices, reads?: UserRateLimit): BotFeature {
   return {
     commands: {
       recent: async (ctx) => {
@@ -26,6 +29,7 @@ export function recentFeature(s: BotServices): BotFeature {
           await ctx.reply(ctx.t('spotify-disabled'));
           return;
         }
+        if (!(await spotifyReadAllowed(ctx, reads, ctx.from.id))) return;
         let items: RecentlyPlayedPage['items'];
         try {
           items = await history(s, ctx.from.id);
@@ -50,6 +54,7 @@ export function recentFeature(s: BotServices): BotFeature {
           await ctx.answerCallbackQuery({ text: ctx.t('spotify-disabled') });
           return;
         }
+        if (!(await spotifyReadAllowed(ctx, reads, ctx.from.id))) return;
         let items: RecentlyPlayedPage['items'];
         try {
           items = await history(s, ctx.from.id);
