@@ -10,13 +10,17 @@
 # yt-dlp and Deno are fetched when the image is built (PyPI and Docker Hub): building needs
 # the internet, running does not need more than Telegram, Spotify and the music sites.
 
-ARG NODE_VERSION=22
-# The Deno binary (glibc build) comes from the official image; pin a tag for reproducible builds.
-ARG DENO_IMAGE=denoland/deno:bin
+# Base images pinned by full version tag and digest (the multi-architecture index, so amd64
+# and arm64 builds both resolve from it): a rebuild gets the same Node.js and Deno. The tag
+# says what the digest is; to move to a newer patch release change both, taking the digest
+# from `docker buildx imagetools inspect node:<tag>` (or the Docker Hub page of the tag).
+ARG NODE_IMAGE=node:22.22.2-bookworm-slim@sha256:9f6d5975c7dca860947d3915877f85607946403fc55349f39b4bc3688448bb6e
+# The Deno binary (glibc build) comes from the official image.
+ARG DENO_IMAGE=denoland/deno:bin-2.9.5@sha256:0d1262facd139e815217c001945eb822c7a78584cf660142c34a6b53effec1aa
 
 FROM ${DENO_IMAGE} AS deno
 
-FROM node:${NODE_VERSION}-bookworm-slim AS app
+FROM ${NODE_IMAGE} AS app
 
 ENV NODE_ENV=production \
     DATA_DIR=/data \
@@ -52,6 +56,9 @@ RUN ln -s /opt/yt-dlp/bin/yt-dlp /usr/local/bin/yt-dlp \
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 # tsx runs the TypeScript sources (there is no build step), so it must be a dependency.
+# package.json's "allowScripts" names the dependencies whose install scripts may run
+# (classic-level's native binding, esbuild's binary for tsx): npm 11 skips any other; the
+# image's npm 10 knows no such list and runs them all (today the same two).
 RUN npm ci --omit=dev \
  && { test -f node_modules/tsx/package.json \
       || { echo 'tsx is missing: it must be in "dependencies" of package.json (npm start runs it)' >&2; exit 1; }; }
