@@ -1,10 +1,11 @@
 /**
  * `POST /telegram/webhook` for the built-in HTTP server (webhook mode).
  *
- * Order: the server has read the body within {@link WebhookRouteOptions.maxBodyBytes} (413
- * beyond); this route then checks `X-Telegram-Bot-Api-Secret-Token` against
- * `WEBHOOK_SECRET` in constant time (wrong or missing → 401 and the update is not looked
- * at), parses the update (not JSON or no `update_id` → 400) and hands it to the bot.
+ * Order: before a byte of the body is read, `X-Telegram-Bot-Api-Secret-Token` is compared
+ * with `WEBHOOK_SECRET` in constant time (wrong or missing → 401, the connection closed: a
+ * stranger cannot make the server buffer 1 MiB); then the server reads the body within
+ * {@link WebhookRouteOptions.maxBodyBytes} (413 beyond), this route parses the update (not
+ * JSON or no `update_id` → 400) and hands it to the bot.
  *
  * It answers 200 once the update is handled, or after {@link WebhookRouteOptions.answerWithinMs}
  * while handling goes on (a slow download must not make Telegram send the update again).
@@ -12,6 +13,7 @@
  * broken update would only fail again.
  */
 import { timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { z } from 'zod';
@@ -50,15 +52,19 @@ function sameSecret(given: string, expected: string): boolean {
 export function createWebhookRoute(options: WebhookRouteOptions): Route {
   const { bot, secret, logger } = options;
   const answerWithinMs = options.answerWithinMs ?? 10_000;
+  const refuse = (headers: IncomingHttpHeaders): RouteResponse | undefined => {
+    const given = headers['x-telegram-bot-api-secret-token'];
+    return typeof given === 'string' && sameSecret(given, secret) ? undefined : { status: 401, logFields: { rejected: 'secret' } };
+  };
   return {
     path: WEBHOOK_PATH,
     methods: ['POST'],
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    precheck: (request) => refuse(request.headers),
     async handle(request): Promise<RouteResponse> {
-      const given = request.headers['x-telegram-bot-api-secret-token'];
-      if (typeof given !== 'string' || !sameSecret(given, secret)) {
-        return { status: 401, logFields: { rejected: 'secret' } };
-      }
+      // Checked again: a wrapper that forwards only `handle` must not open the door.
+      const refused = refuse(request.headers);
+      if (refused) return refused;
       let update: Update;
       try {
         update = UpdateShape.parse(JSON.parse(request.body.toString('utf8'))) as unknown as Update;

@@ -58,6 +58,9 @@ export interface RouteResponse {
   readonly logFields?: Readonly<Record<string, string | number | boolean>>;
 }
 
+/** What {@link Route.precheck} sees: the request before its body is read. */
+export type RouteHead = Pick<RouteRequest, 'method' | 'path' | 'headers' | 'locale' | 'correlationId'>;
+
 /** One path of the server with the methods it answers. */
 export interface Route {
   /** The exact path (no patterns, no trailing-slash folding), e.g. `/healthz`. */
@@ -68,5 +71,12 @@ export interface Route {
   readonly maxBodyBytes?: number;
   /** Level of this route's request log line; `debug` keeps health probes out of the log. */
   readonly logLevel?: 'info' | 'debug';
+  /**
+   * A cheap check of the headers (e.g. the webhook's secret) that runs **before** the body is
+   * read: a response returned here is sent at once, the body left unread and, for POST-like
+   * methods, the connection closed. `undefined` lets the request go on to the body and
+   * {@link Route.handle}. Without it, anyone could make the server buffer a whole body first.
+   */
+  precheck?(request: RouteHead): RouteResponse | undefined;
   handle(request: RouteRequest): RouteResponse | Promise<RouteResponse>;
 }

@@ -8,6 +8,8 @@
  *   never the query string, the body or a header;
  * - bad input is a 4xx (400 broken escapes, 404, 405 + `Allow`, 408, 413, 414, 431); a handler
  *   that throws gives a detail-free 500 page and a logged `{ err }`; the process stays up;
+ * - a route's `precheck` (e.g. the webhook secret) runs before any body is read;
+ * - at most `maxConnections` are open; Node closes any beyond it unanswered;
  * - {@link HttpServer.close} stops accepting, lets in-flight requests finish for `graceMs`,
  *   then destroys what is left.
  *
@@ -47,6 +49,12 @@ export interface HttpLimits {
   readonly keepAliveTimeoutMs: number;
   /** How long a handler may run before the client gets a 503 page and the handler's signal aborts. */
   readonly handlerTimeoutMs: number;
+  /**
+   * Open connections at most; Node closes any beyond it at once, before reading a byte.
+   * Telegram opens up to 40 webhook connections by default (`max_connections`, at most 100),
+   * browsers a few each: the default leaves room for both and stops a flood of idle sockets.
+   */
+  readonly maxConnections: number;
 }
 
 /** The limits used where {@link HttpServerOptions.limits} says nothing. */
@@ -58,6 +66,7 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = Object.freeze({
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
   handlerTimeoutMs: 30_000,
+  maxConnections: 256,
 });
 
 /** Options of {@link createHttpServer}. */
@@ -86,6 +95,8 @@ const MAX_LOGGED_PATH = 200;
 const EMPTY = Buffer.alloc(0);
 /** Logged (never sent) when the client left before the handler answered, as nginx does. */
 const CLIENT_CLOSED_REQUEST = 499;
+/** At most one "connections refused" line per this interval, however hard the flood. */
+const DROP_LOG_INTERVAL_MS = 10_000;
 
 /** Builds the server; nothing listens until {@link HttpServer.listen}. */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
@@ -102,6 +113,18 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     // How often Node checks the two timeouts above; its default (30 s) would let them slip.
     connectionsCheckingInterval: Math.max(250, Math.min(1_000, limits.headersTimeoutMs)),
+  });
+  server.maxConnections = limits.maxConnections;
+  let dropped = 0;
+  let dropLoggedAt = -Infinity;
+  // Node destroys the socket itself; one summary line now and then tells the operator why.
+  server.on('drop', () => {
+    dropped += 1;
+    const now = performance.now();
+    if (now - dropLoggedAt < DROP_LOG_INTERVAL_MS) return;
+    logger.warn({ dropped, maxConnections: limits.maxConnections }, 'http connections refused: too many open');
+    dropLoggedAt = now;
+    dropped = 0;
   });
 
   function send(req: IncomingMessage, res: ServerResponse, response: RouteResponse): void {
@@ -138,6 +161,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     if (match.kind === 'methodNotAllowed') return statusPage(405, locale, { allow: match.allow });
     const target = match.route;
     ctx.level = target.logLevel ?? 'info';
+    const early = target.precheck?.({ method, path, headers: req.headers, locale, correlationId: ctx.correlationId });
+    if (early !== undefined) {
+      // The body stays unread: close the connection rather than drain it.
+      return BODY_METHODS.has(method) ? { ...early, headers: { ...early.headers, connection: 'close' } } : early;
+    }
     let body: Buffer = EMPTY;
     if (BODY_METHODS.has(method)) {
       try {

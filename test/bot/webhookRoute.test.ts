@@ -12,6 +12,7 @@ import type { BotContext } from '../../src/bot/context.ts';
 import { createWebhookRoute, WEBHOOK_PATH } from '../../src/bot/webhookRoute.ts';
 import { createHttpServer, type HttpServer } from '../../src/http/server.ts';
 import type { Logger } from '../../src/log.ts';
+import { rawRequest } from '../helpers/rawHttp.ts';
 
 const Hook = suite('webhook route');
 const SECRET = 'hook_secret_0123456789abcdef';
@@ -20,6 +21,7 @@ const logger = pino({ level: 'silent' }) as unknown as Logger;
 
 interface Rig {
   url: string;
+  port: number;
   handled: number[];
   release: () => void;
   server: HttpServer;
@@ -40,7 +42,7 @@ async function rig(opts: { botInfo?: boolean; answerWithinMs?: number } = {}): P
   const route = createWebhookRoute({ bot, secret: SECRET, logger, maxBodyBytes: 2048, answerWithinMs: opts.answerWithinMs ?? 10_000, track: (p) => void finished.push(p) });
   const server = createHttpServer({ host: '127.0.0.1', port: 0, logger, routes: [route] });
   const { port } = await server.listen();
-  return { url: `http://127.0.0.1:${port}${WEBHOOK_PATH}`, handled, release, server, finished };
+  return { url: `http://127.0.0.1:${port}${WEBHOOK_PATH}`, port, handled, release, server, finished };
 }
 
 function update(id: number, text = 'hi'): Update {
@@ -95,6 +97,29 @@ Hook('a slow update is answered 200 in time and still finishes', async () => {
     r.release();
     await Promise.all(r.finished);
     assert.equal(r.handled, [9]);
+  } finally {
+    await r.server.close(100);
+  }
+});
+
+// Issue 11 item 13: the secret was checked only after the whole body had been buffered, so a
+// stranger could make the server hold up to 1 MiB per connection, and a body that never ends
+// held the request until the 30 s request timeout. Now the answer comes from the headers alone.
+Hook('a wrong secret is answered 401 from the headers alone, while its body is still unfinished', async () => {
+  const r = await rig();
+  try {
+    const head = (secret: string, framing: string) =>
+      `POST ${WEBHOOK_PATH} HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nX-Telegram-Bot-Api-Secret-Token: ${secret}\r\n${framing}\r\n`;
+    // 10 of 2,000 declared bytes, then silence: the socket stays open from our side.
+    const declared = await rawRequest(r.port, `${head('wrong', 'Content-Length: 2000\r\n')}{"update_i`);
+    assert.is(declared.status, 401);
+    assert.is(declared.headers.connection, 'close', 'the unread body is not drained');
+    // A chunked body whose last chunk never comes.
+    const chunked = await rawRequest(r.port, `${head('', 'Transfer-Encoding: chunked\r\n')}a\r\n{"update_i\r\n`);
+    assert.is(chunked.status, 401);
+    assert.equal(r.handled, []);
+    assert.is(await post(r.url, JSON.stringify(update(1)), SECRET), 200, 'the right secret still gets through');
+    assert.equal(r.handled, [1]);
   } finally {
     await r.server.close(100);
   }
