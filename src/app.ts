@@ -5,8 +5,11 @@
  *
  * Start: LevelDB (event log + vault + music cache; key rotation and vault compaction) →
  * metrics → Spotify clients → link service → music pipeline (and, in the background, the
- * yt-dlp version check and update) → bot (getMe) → HTTP server
- * (health, metrics, OAuth callback, webhook) → control socket → sweeper → updates.
+ * yt-dlp version check and update) → bot → HTTP server (health, metrics, OAuth callback,
+ * webhook) → control socket → Telegram (`getMe`, retried while the network fails, see
+ * `src/ops/telegramStartup.ts`) → sweeper → updates. The HTTP server comes before Telegram so
+ * probes get `/readyz` 503 while Telegram cannot be reached; until `getMe` has answered, the
+ * OAuth callback answers 503 (it needs the bot's username) and the webhook route 503 too.
  *
  * Stop (`stop()`, see `src/ops/shutdown.ts`): stop taking updates (polling or webhook) →
  * wait for updates in hand → close HTTP (in-flight callbacks finish) → control socket →
@@ -19,8 +22,10 @@ import { createBot, type BotApp, type BotOptions } from './bot/createBot.ts';
 import { createMusicPort } from './bot/music/musicPort.ts';
 import { NotifierRelay } from './bot/notifier.ts';
 import type { Config } from './config.ts';
-import { createCallbackRoute } from './http/callbackRoute.ts';
+import { CALLBACK_PATH, createCallbackRoute } from './http/callbackRoute.ts';
 import { createHealthRoutes } from './http/healthRoutes.ts';
+import { statusPage } from './http/responses.ts';
+import type { Route } from './http/route.ts';
 import { createHttpServer, type HttpServer } from './http/server.ts';
 import { NotLinkedError } from './link/errors.ts';
 import { createLinkRegistry, type StoredEvent } from './link/linkLog.ts';
@@ -36,6 +41,7 @@ import { rewrapIfRotating } from './ops/keyRotation.ts';
 import { createMetrics, type Metrics } from './ops/metrics.ts';
 import { createMetricsRoute } from './ops/metricsRoute.ts';
 import { runShutdown, type ShutdownReport, type ShutdownStep } from './ops/shutdown.ts';
+import { connectTelegram } from './ops/telegramStartup.ts';
 import { trackUpdates } from './ops/updateTracker.ts';
 import { compactVault, scheduleVaultCompaction } from './ops/vaultCompaction.ts';
 import { startYtDlpUpkeep } from './ops/ytDlpUpkeep.ts';
@@ -59,8 +65,13 @@ export interface RunningApp {
   stop(options?: { graceMs?: number }): Promise<ShutdownReport>;
 }
 
-/** Test and benchmark knobs; production passes none. */
+/** Test and benchmark knobs; production passes only `signal`. */
 export interface AppOptions {
+  /**
+   * Aborted by a stop signal during start-up: waiting for Telegram ends, what was started is
+   * stopped, and {@link startApp} rejects with `StartupAbortedError`.
+   */
+  signal?: AbortSignal;
   bot?: BotOptions;
   /** How often expiries, reminders and crash recovery run (default 30 s). */
   sweepIntervalMs?: number;
@@ -78,8 +89,10 @@ const STOP_ORDER = ['bot', 'updates', 'http', 'control', 'downloads', 'music', '
 type StopStepName = (typeof STOP_ORDER)[number];
 
 /**
- * Starts everything. Throws `DataDirLockedError` when another process holds the data dir
- * and `MasterKeyMismatchError` for a wrong `TOKEN_ENCRYPTION_KEY` (both one readable line).
+ * Starts everything. Throws `DataDirLockedError` when another process holds the data dir,
+ * `MasterKeyMismatchError` for a wrong `TOKEN_ENCRYPTION_KEY` and `TelegramTokenRejectedError`
+ * for a `BOT_TOKEN` Telegram refuses (each one readable line), `StartupAbortedError` when
+ * `options.signal` aborts while Telegram is still being reached.
  */
 export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<RunningApp> {
   for (const feature of Object.values(config.features)) if (!feature.enabled) logger.info(feature.reason);
@@ -152,8 +165,9 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     const updates = trackUpdates(bot.bot, (type, outcome) => metrics.updates.inc({ type, outcome }));
     metrics.gauge('telegram_updates_in_flight', 'Telegram updates being handled right now', [], () => updates.inFlight());
     relay.connect(bot.notifier);
-    await bot.bot.init();
 
+    // The callback page names the bot (t.me/<username>), known only once getMe has answered.
+    let callback: Route | undefined;
     const routes = [
       ...createHealthRoutes({
         readiness: () => ({ dataDir: store.db.status === 'open', bot: bot.isConnected() }),
@@ -161,7 +175,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
         logger,
       }),
       createMetricsRoute(metrics),
-      ...(links ? [createCallbackRoute({ flow: links.callbackFlow, botUsername: bot.bot.botInfo.username, logger })] : []),
+      ...(links ? [untilReady(CALLBACK_PATH, () => callback)] : []),
       ...(bot.webhookRoute ? [bot.webhookRoute] : []),
     ];
     const http = createHttpServer({ host: config.http.host, port: config.http.port, routes, logger: logger.child({ module: 'http' }) });
@@ -176,6 +190,13 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       logger: logger.child({ module: 'control' }),
     });
     if (control) stopStep('control', 'close', (remaining) => control.close(Math.min(remaining, 5_000)));
+
+    // The benchmark gives botInfo and has no Bot API to ask.
+    if (!bot.bot.isInited()) {
+      const { token, apiRoot } = config.telegram;
+      bot.bot.botInfo = await connectTelegram({ token, apiRoot, logger: logger.child({ module: 'telegram' }), signal: options.signal });
+    }
+    if (links) callback = createCallbackRoute({ flow: links.callbackFlow, botUsername: bot.bot.botInfo.username, logger });
 
     links?.start(options.sweepIntervalMs);
     if (links) stopStep('links', 'wait', () => links.stop());
@@ -197,4 +218,16 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     await stopAll(5_000);
     throw err;
   }
+}
+
+/**
+ * A GET route that answers 503 (the generic page, `Retry-After: 5`) until `current()` gives
+ * the real route, then hands every request to it (GET only: the callback route's methods).
+ */
+function untilReady(path: string, current: () => Route | undefined): Route {
+  return {
+    path,
+    methods: ['GET'],
+    handle: (request) => current()?.handle(request) ?? statusPage(503, request.locale, { 'Retry-After': '5' }),
+  };
 }

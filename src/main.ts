@@ -1,7 +1,8 @@
 /**
  * Entry point (`npm start`): loads `./.env` when present, parses the config, starts the app
  * and stops it cleanly on SIGINT/SIGTERM. Start-up problems an operator can fix (a bad
- * variable, a data dir in use, a wrong master key) end with one readable line and exit 1.
+ * variable, a data dir in use, a wrong master key, a token Telegram refuses) end with one
+ * readable line and exit 1.
  */
 import { existsSync } from 'node:fs';
 import { DataDirLockedError } from '../eventlog/index.ts';
@@ -9,6 +10,7 @@ import { MasterKeyMismatchError } from '../eventlog/vault/errors.ts';
 import { DEFAULT_SHUTDOWN_GRACE_MS, startApp, type RunningApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, scrubText } from './log.ts';
+import { StartupAbortedError, TelegramTokenRejectedError } from './ops/telegramStartup.ts';
 
 /** Past this, a stop that still has not closed LevelDB is abandoned with exit code 1. */
 const HARD_STOP_MS = DEFAULT_SHUTDOWN_GRACE_MS + 10_000;
@@ -39,6 +41,8 @@ const logger = createLogger({ level: config.logLevel, base: { service: 'music-bo
 const SAME_STOP_MS = 2_000;
 
 let app: RunningApp | undefined;
+/** Ends a start-up still waiting for Telegram when a stop signal comes. */
+const starting = new AbortController();
 /** When the first stop signal came (monotonic clock), if one came. */
 let firstSignalAt: number | undefined;
 
@@ -73,16 +77,22 @@ function onSignal(signal: NodeJS.Signals): void {
     process.exit(1);
   }, HARD_STOP_MS).unref();
   if (app) stop();
+  else starting.abort();
 }
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
 try {
-  app = await startApp(config, logger);
+  app = await startApp(config, logger, { signal: starting.signal });
   if (firstSignalAt !== undefined) stop();
 } catch (err) {
-  if (err instanceof DataDirLockedError || err instanceof MasterKeyMismatchError) fail(err.message);
-  logger.fatal({ err }, 'start-up failed');
-  logger.flush();
-  fail(`start-up failed: ${scrubText(err instanceof Error ? err.message : String(err))}`);
+  if (!(err instanceof StartupAbortedError)) {
+    if (err instanceof DataDirLockedError || err instanceof MasterKeyMismatchError || err instanceof TelegramTokenRejectedError) fail(err.message);
+    logger.fatal({ err }, 'start-up failed');
+    logger.flush();
+    fail(`start-up failed: ${scrubText(err instanceof Error ? err.message : String(err))}`);
+  }
+  // Stopped while waiting for Telegram: startApp has stopped what it had started.
+  logger.info({ cutOff: [], failed: [] }, 'stopped');
+  logger.flush(() => process.exit(0));
 }
