@@ -77,7 +77,11 @@ export interface RefreshFailure {
  *
  * Invariants: `attempt` is non-null exactly in `awaitingCallback`; `refreshId` is non-null
  * exactly in `refreshing`; `link` is non-null in `linked` and `refreshing` (and in
- * `awaitingCallback` during a re-link); `endedKeyIds` only grows and never holds a live key.
+ * `awaitingCallback` during a re-link).
+ *
+ * Its size is bounded whatever the history: at most two data keys are remembered (the link's
+ * and the attempt's, see {@link liveKeyIds}). A key that stops being live is shredded in the
+ * same batch as the event that ends it (`keysToShred`), so no list of ended keys is kept.
  */
 export interface LinkContext {
   attempt: LinkAttempt | null;
@@ -89,12 +93,6 @@ export interface LinkContext {
   revocationReason: 'invalidGrant' | 'refreshTokenExpired' | null;
   /** `at` of the last applied event. */
   lastEventAt: number | null;
-  /**
-   * Every data key of this stream that no longer protects anything (superseded, denied,
-   * rejected or expired attempts, replaced, revoked or unlinked links), oldest first.
-   * The service shreds them; shredding is idempotent, so it may re-shred after a crash.
-   */
-  endedKeyIds: string[];
 }
 
 /** The context of a user who never linked. */
@@ -106,7 +104,6 @@ export function emptyLinkContext(): LinkContext {
     lastRefreshFailure: null,
     revocationReason: null,
     lastEventAt: null,
-    endedKeyIds: [],
   };
 }
 

@@ -26,13 +26,7 @@ import { DomainError } from './domainError.ts';
  * Version of the machine's behaviour. Bump it whenever a change could fold an existing stream
  * into a different state, so stored `link_state` rows can be told apart and rebuilt.
  */
-export const MACHINE_VERSION = 1;
-
-function withEnded(ended: readonly string[], ...keys: Array<string | undefined>): string[] {
-  const out = [...ended];
-  for (const k of keys) if (k !== undefined && !out.includes(k)) out.push(k);
-  return out;
-}
+export const MACHINE_VERSION = 2;
 
 type GuardName = 'isCurrentAttempt' | 'attemptHasExpired' | 'beforeLoginExpiry';
 
@@ -83,12 +77,11 @@ export const linkMachine = setup({
     /** Remembers the instant of the last applied event. */
     touch: assign({ lastEventAt: ({ event }) => event.at }),
     /** Opens a new attempt; a superseded attempt's key is ended. */
-    startAttempt: assign(({ context, event }) => {
+    startAttempt: assign(({ event }) => {
       assertEvent(event, 'LoginStarted');
       const { at, type: _t, ...fields } = event;
       return {
         attempt: { ...fields, startedAt: at, completionHash: null, completionExpiresAt: null, grant: null },
-        endedKeyIds: withEnded(context.endedKeyIds, context.attempt?.keyId),
         revocationReason: null,
       };
     }),
@@ -107,10 +100,7 @@ export const linkMachine = setup({
       };
     }),
     /** Drops the attempt and ends its key; a previous link (re-link) stays as it was. */
-    endAttempt: assign(({ context }) => ({
-      attempt: null,
-      endedKeyIds: withEnded(context.endedKeyIds, context.attempt?.keyId),
-    })),
+    endAttempt: assign({ attempt: null }),
     /** Turns the held grant into the link; a replaced link's key is ended. */
     confirmGrant: assign(({ context, event }) => {
       const attempt = context.attempt;
@@ -127,7 +117,6 @@ export const linkMachine = setup({
         },
         attempt: null,
         lastRefreshFailure: null,
-        endedKeyIds: withEnded(context.endedKeyIds, context.link?.keyId),
       };
     }),
     /** Marks a refresh as in flight. */
@@ -157,27 +146,25 @@ export const linkMachine = setup({
       };
     }),
     /** Drops the link for good and ends its key. */
-    revokeLink: assign(({ context, event }) => {
+    revokeLink: assign(({ event }) => {
       assertEvent(event, 'AccessRevoked');
       return {
         link: null,
         refreshId: null,
         lastRefreshFailure: null,
         revocationReason: event.reason,
-        endedKeyIds: withEnded(context.endedKeyIds, context.link?.keyId),
       };
     }),
     /** Records that this link's re-link reminder went out. */
     markReminderSent: assign(({ context }) => (context.link ? { link: { ...context.link, reminderSent: true } } : {})),
     /** Forgets attempt and link alike and ends every live key. */
-    forgetAll: assign(({ context }) => ({
+    forgetAll: assign({
       attempt: null,
       link: null,
       refreshId: null,
       lastRefreshFailure: null,
       revocationReason: null,
-      endedKeyIds: withEnded(context.endedKeyIds, ...liveKeyIds(context)),
-    })),
+    }),
   },
 }).createMachine({
   id: 'spotifyLink',
@@ -290,10 +277,12 @@ export function linkStateName(snapshot: LinkSnapshot): LinkStateName {
 
 /**
  * The data keys that `after` ended compared with `before` (the same stream, one decision
- * later): what the service must shred right after appending the decision's events.
- * @example for (const keyId of keysToShred(before, after)) await vault.shred(keyId);
+ * later): the keys live in `before` and not in `after`. The service deletes them in the same
+ * atomic batch as the decision's events, so the context never needs to remember ended keys
+ * (an earlier version kept them all in `endedKeyIds`: O(n) bytes per row, O(n²) per stream).
+ * @example for (const keyId of keysToShred(before, after)) ops.push(...vault.shredOps(keyId));
  */
 export function keysToShred(before: LinkSnapshot, after: LinkSnapshot): string[] {
-  const already = new Set(before.context.endedKeyIds);
-  return after.context.endedKeyIds.filter((k) => !already.has(k));
+  const live = new Set(liveKeyIds(after.context));
+  return liveKeyIds(before.context).filter((k) => !live.has(k));
 }

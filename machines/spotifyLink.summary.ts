@@ -46,7 +46,6 @@ export interface LinkSummary {
   refreshId: string | null;
   lastRefreshFailure: RefreshFailure | null;
   revocationReason: 'invalidGrant' | 'refreshTokenExpired' | null;
-  endedKeyIds: string[];
 }
 
 /**
@@ -54,8 +53,7 @@ export interface LinkSummary {
  * @example JSON.stringify(summarizeLink(foldLinkEvents(events)))
  */
 export function summarizeLink(snapshot: LinkSnapshot): LinkSummary {
-  const { attempt, link, refreshId, lastRefreshFailure, revocationReason, lastEventAt, endedKeyIds } =
-    snapshot.context;
+  const { attempt, link, refreshId, lastRefreshFailure, revocationReason, lastEventAt } = snapshot.context;
   return {
     machineVersion: MACHINE_VERSION,
     state: linkStateName(snapshot),
@@ -85,6 +83,5 @@ export function summarizeLink(snapshot: LinkSnapshot): LinkSummary {
     refreshId,
     lastRefreshFailure: lastRefreshFailure && { ...lastRefreshFailure },
     revocationReason,
-    endedKeyIds: [...endedKeyIds],
   };
 }

@@ -58,10 +58,15 @@ function ownerOf(stream: string): number {
   return userId;
 }
 
-/** Restores a snapshot stored by {@link linkStateProjection}. */
+/**
+ * Restores a snapshot stored by {@link linkStateProjection}. A row written by machine
+ * version 1 carries `endedKeyIds` (every ended data key, all shredded already); it is dropped
+ * so the restored context is bounded. (Version 2 of the table rebuilds such rows at open.)
+ */
 export function restoreSnapshot(row: LinkStateRow | undefined): LinkSnapshot {
   if (!row) return initialLinkSnapshot();
-  return linkMachine.resolveState({ value: row.snapshot.value, context: row.snapshot.context });
+  const { endedKeyIds: _ended, ...context } = row.snapshot.context as LinkContext & { endedKeyIds?: unknown };
+  return linkMachine.resolveState({ value: row.snapshot.value, context });
 }
 
 /** The snapshot part of a `link_state` row. */
@@ -72,7 +77,8 @@ export function snapshotRow(snapshot: LinkSnapshot, version: number): LinkStateR
 /** `link_state`: each user's machine snapshot and summary. */
 export const linkStateProjection: Projection<StoredEvent, LinkStateRow> = {
   name: 'link_state',
-  version: 1,
+  // 2: machine version 2 keeps no list of ended keys; rows of version 1 are rebuilt at open.
+  version: 2,
   evolve(event, table) {
     const key = String(ownerOf(event.meta.stream));
     const next = evolve(restoreSnapshot(table.get(key)), toLinkEvent(event));

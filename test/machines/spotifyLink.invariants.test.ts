@@ -111,6 +111,7 @@ Invariants('random command sequences keep every invariant', () => {
       let now = T0;
       const log: LinkEvent[] = [];
       const created = new Set<string>();
+      const shredded = new Set<string>();
       steps.forEach((st, i) => {
         const before = s;
         const command = commandFor(s, i, now + st.dt, st);
@@ -124,10 +125,13 @@ Invariants('random command sequences keep every invariant', () => {
         }
         if (decision.events.length === 0) assert.equal(s.context, before.context, 'a pure refusal changes nothing');
         const live = new Set(liveKeyIds(s.context));
-        const lost = liveKeyIds(before.context).filter((k) => !live.has(k));
-        assert.equal(keysToShred(before, s).sort(), lost.sort(), 'shred exactly the keys that stopped being live');
-        for (const k of s.context.endedKeyIds) assert.not.ok(live.has(k), 'an ended key is never live');
-        for (const k of created) assert.ok(live.has(k) || s.context.endedKeyIds.includes(k), `key ${k} neither live nor ended`);
+        for (const k of keysToShred(before, s)) {
+          assert.not.ok(shredded.has(k), `key ${k} shredded twice`);
+          shredded.add(k);
+        }
+        for (const k of live) assert.not.ok(shredded.has(k), 'a shredded key is never live again');
+        for (const k of created) assert.ok(live.has(k) || shredded.has(k), `key ${k} neither live nor shredded`);
+        assert.ok(live.size <= 2, 'at most two live keys: the link and the attempt');
         checkShape(s);
       });
       const replayed = foldLinkEvents(log);
