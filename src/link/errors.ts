@@ -40,3 +40,15 @@ export class LoginDisabledError extends Error {
     super(reason);
   }
 }
+
+/**
+ * The user started too many logins in a short time (see `LoginRateLimit`). Nothing was
+ * started; the caller should say "try again in N minutes".
+ */
+export class LoginRateLimitedError extends Error {
+  override readonly name = 'LoginRateLimitedError';
+  readonly code = 'LOGIN_RATE_LIMITED';
+  constructor(readonly retryAfterSec: number) {
+    super(`too many logins started; retry in ${retryAfterSec} s`);
+  }
+}

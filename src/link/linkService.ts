@@ -15,10 +15,12 @@ import { isDomainError } from '../../machines/domainError.ts';
 import { summarizeLink, type LinkSummary } from '../../machines/spotifyLink.summary.ts';
 import type { CallbackFlow } from '../http/callbackPort.ts';
 import type { Logger } from '../log.ts';
+import { LoginRateLimitedError } from './errors.ts';
 import { LinkRepository } from './linkRepository.ts';
 import type { StoredEvent } from './linkLog.ts';
 import { LinkSweeper, type SweepReport } from './linkSweeper.ts';
 import { LoginFlow, type ConfirmOutcome, type StartedLogin } from './loginFlow.ts';
+import { DEFAULT_LOGIN_RATE_LIMIT, LoginRateLimit, type LoginRateLimitOptions } from './loginRateLimit.ts';
 import type { LinkNotifier, SpotifyProfileReader, TokenEndpoint } from './ports.ts';
 import { TokenRefresher, type TokenRefresherDeps } from './tokenRefresher.ts';
 
@@ -35,6 +37,8 @@ export interface LinkServiceDeps {
   retry?: TokenRefresherDeps['retry'];
   sleep?: TokenRefresherDeps['sleep'];
   onRefresh?: TokenRefresherDeps['onRefresh'];
+  /** Logins one user may start per window (default 5 per 10 minutes); `false` turns it off. */
+  loginRateLimit?: LoginRateLimitOptions | false;
 }
 
 /** Per-user Spotify links: login, confirmation, tokens, unlink, and their clock. */
@@ -44,10 +48,12 @@ export class LinkService {
   readonly tokens: TokenRefresher;
   readonly sweeper: LinkSweeper;
   readonly #now: () => number;
+  readonly #loginLimit: LoginRateLimit | null;
 
   constructor(deps: LinkServiceDeps) {
     const now = deps.now ?? Date.now;
     this.#now = now;
+    this.#loginLimit = deps.loginRateLimit === false ? null : new LoginRateLimit(deps.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT, now);
     const logger = deps.logger.child({ module: 'link' });
     this.repo = new LinkRepository(deps.store, deps.vault);
     const common = { repo: this.repo, vault: deps.vault, notifier: deps.notifier, now, logger };
@@ -71,8 +77,12 @@ export class LinkService {
    * flight for the user (a few hundred ms) is waited for rather than refused, and one left
    * open by a crash is recovered first, so `/login` never fails with `REFRESH_IN_FLIGHT`
    * for a user who merely used `/now` a moment ago.
+   *
+   * Throws {@link LoginRateLimitedError} (nothing started) past the user's login rate limit.
    */
   async startLogin(userId: number): Promise<StartedLogin> {
+    const waitSec = this.#loginLimit?.take(userId) ?? 0;
+    if (waitSec > 0) throw new LoginRateLimitedError(waitSec);
     for (let attempt = 0; ; attempt++) {
       await this.tokens.settled(userId);
       try {

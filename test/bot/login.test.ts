@@ -118,6 +118,25 @@ Login('Reconnect starts a fresh login in place of the status message', async () 
   assert.is((await h.link.links.status(alice.id)).state, 'awaitingCallback.pending');
 });
 
+Login('a sixth /login within 10 minutes is answered with the wait (EN and RU), not a new button', async () => {
+  const alice = h.fake.createUser();
+  const olga = h.fake.createUser({ languageCode: 'ru' });
+  for (const user of [alice, olga]) {
+    for (let i = 0; i < 5; i++) {
+      h.fake.sendCommand(user, 'login');
+      assert.ok(urlButton((await h.replyTo(user)).result).startsWith(h.link.spotify.accountsUrl));
+    }
+  }
+  h.link.clock.advance(60_000);
+  h.fake.sendCommand(alice, 'login');
+  const refused = await h.replyTo(alice);
+  assert.is(refused.params.text, 'You started many logins in the last few minutes. Try /login again in 9 min. The last login button I sent still works for 10 minutes after it was sent.');
+  assert.is(refused.params.reply_markup, undefined, 'no new login button');
+  h.fake.sendCommand(olga, 'login');
+  assert.match((await h.replyTo(olga)).params.text, 'Отправьте /login снова через 9 мин.');
+  assert.is((await h.link.events(alice.id)).length, 5, 'the refused /login wrote nothing');
+});
+
 Login('/start alone greets by name and lists the commands', async () => {
   const alice = h.fake.createUser({ firstName: 'Alice' });
   h.fake.sendCommand(alice, 'start');

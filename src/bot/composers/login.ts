@@ -6,10 +6,12 @@
  * private chat): the authorize URL carries the login's `state`, so it is shown to its owner
  * alone, and only in a URL button – never in message text or a log line. The screen shows the
  * link status and either `Connect Spotify` (a fresh login is started for it) or, when linked,
- * `Reconnect` and `Unlink`.
+ * `Reconnect` and `Unlink`. Past the link service's login limit (5 per 10 minutes) the user
+ * is told how long to wait instead of getting a new button.
  */
 import { InlineKeyboard } from 'grammy';
 import type { LinkSummary } from '../../../machines/spotifyLink.summary.ts';
+import { LoginRateLimitedError } from '../../link/errors.ts';
 import { encodeCallbackData } from '../callbackData.ts';
 import type { BotContext } from '../context.ts';
 import { isNotModified } from '../errorHandler.ts';
@@ -43,6 +45,20 @@ function linkedStatus(ctx: BotContext, status: LinkSummary): string {
   return lines.join('\n');
 }
 
+/**
+ * Starts a login, or answers why not: past the link service's `/login` limit the user reads
+ * how long to wait (the rule itself lives in the link service). Other errors are rethrown.
+ */
+async function startLoginOrExplain(ctx: BotContext, s: BotServices, userId: number): Promise<string | null> {
+  try {
+    return (await s.links!.startLogin(userId)).authorizeUrl;
+  } catch (err) {
+    if (!(err instanceof LoginRateLimitedError)) throw err;
+    await ctx.reply(ctx.t('login-rate-limited', { minutes: Math.max(1, Math.ceil(err.retryAfterSec / 60)) }));
+    return null;
+  }
+}
+
 function connectButton(ctx: BotContext, authorizeUrl: string): InlineKeyboard {
   return new InlineKeyboard().url(ctx.t('login-connect-button'), authorizeUrl);
 }
@@ -67,9 +83,10 @@ export async function showLogin(ctx: BotContext, s: BotServices): Promise<void> 
     await ctx.reply(linkedStatus(ctx, status), { reply_markup: keyboard });
     return;
   }
-  const started = await links.startLogin(ctx.from.id);
+  const authorizeUrl = await startLoginOrExplain(ctx, s, ctx.from.id);
+  if (authorizeUrl === null) return;
   await ctx.reply(`${unlinkedStatus(ctx, status)}\n\n${ctx.t('login-connect-hint')}`, {
-    reply_markup: connectButton(ctx, started.authorizeUrl),
+    reply_markup: connectButton(ctx, authorizeUrl),
   });
 }
 
@@ -113,12 +130,13 @@ export function loginFeature(s: BotServices): BotFeature {
         await ctx.answerCallbackQuery();
         if (action.step === 'go' || !s.links) return showLogin(ctx, s);
         // Reconnect: a fresh login in place of the status message.
-        let authorizeUrl: string;
+        let authorizeUrl: string | null;
         try {
-          ({ authorizeUrl } = await s.links.startLogin(ctx.from.id));
+          authorizeUrl = await startLoginOrExplain(ctx, s, ctx.from.id);
         } catch (err) {
           return replySpotifyProblem(ctx, err);
         }
+        if (authorizeUrl === null) return;
         await ctx
           .editMessageText(ctx.t('login-reconnect-hint'), { reply_markup: connectButton(ctx, authorizeUrl) })
           .catch((err: unknown) => {

@@ -57,6 +57,7 @@ login-linked = ✅ Connected: { $name }
 login-foreign = This login link belongs to another Telegram account, so nothing was connected. Its owner has been told. To connect your own Spotify, send /login.
 login-expired = This login link has expired. Send /login to get a new one.
 login-unknown = This login link is not valid or was already used. Send /login to get a new one.
+login-rate-limited = You started many logins in the last few minutes. Try /login again in { $minutes } min. The last login button I sent still works for 10 minutes after it was sent.
 
 ## Unlink
 
