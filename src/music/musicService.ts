@@ -72,6 +72,12 @@ export interface MusicServiceOptions {
   /** Replaces the yt-dlp + ffmpeg downloader (tests of the queue). */
   readonly downloader?: Downloader;
   readonly fetch?: typeof globalThis.fetch;
+  /**
+   * Lets covers be fetched from loopback, private and link-local addresses. Only tests set
+   * it (their fake servers listen on 127.0.0.1); production refuses such addresses on every
+   * hop, since a cover's URL comes from metadata that outsiders may write.
+   */
+  readonly allowPrivateAddresses?: boolean;
   readonly meter?: ToolMeter;
   readonly now?: () => number;
 }
@@ -166,7 +172,7 @@ export function createMusicService(deps: MusicServiceDeps): MusicService {
   const maxBytes = m.maxUploadMb * 1024 * 1024;
   const downloader =
     o.downloader ??
-    createDownloader({ ytdlp, ffmpegPath: m.ffmpegPath, format: o.format, maxSeconds: m.maxTrackSeconds, maxBytes, tempRoot: o.tempRoot, meter, fetch: o.fetch, logger });
+    createDownloader({ ytdlp, ffmpegPath: m.ffmpegPath, format: o.format, maxSeconds: m.maxTrackSeconds, maxBytes, tempRoot: o.tempRoot, meter, allowPrivateAddresses: o.allowPrivateAddresses, logger });
   const cache: AudioCache = openAudioCache(deps.db);
   const queue = new DownloadQueue({ concurrency: m.downloadConcurrency, perUserWaiting: o.perUserWaiting, jobTimeoutMs: o.jobTimeoutMs });
   const odesli = m.odesli ? createOdesli({ apiUrl: m.odesli.apiUrl, apiKey: m.odesli.apiKey, fetch: o.fetch, logger }) : undefined;

@@ -119,6 +119,8 @@ export async function startMusicHarness(o: MusicHarnessOptions = {}): Promise<Mu
         shortLinks: Object.fromEntries(['spotify.link', 'on.soundcloud.com', 'link.deezer.com'].map((h) => [h, sources.shortBase(h)])),
       },
       metadataTimeoutMs: 5000,
+      // Covers come from the local media server on 127.0.0.1, which production refuses.
+      allowPrivateAddresses: true,
       ...o.service,
     },
   });

@@ -4,6 +4,8 @@
  * local media server, with metadata from local fakes (Spotify, Deezer, iTunes, Yandex,
  * Tidal) or from yt-dlp itself (YouTube, SoundCloud).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startFakeSpotify, type FakeSpotify } from '../helpers/fakeSpotify.ts';
@@ -128,6 +130,23 @@ E2E('a Deezer link is described by the Deezer API (with ISRC) and matched', asyn
   assert.is(call.params.performer, 'Mira Solen, Kestrel');
   assert.ok(sent.bytes!.includes(Buffer.from('QZABC2400002')));
   assertThumbnail(sent.thumbnail?.bytes);
+});
+
+E2E('a cover that is not an image by its first bytes never reaches ffmpeg: the audio goes out without one', async () => {
+  // A server that labels a page image/jpeg (as a misconfigured CDN or a hostile page may).
+  const fakeCdn = createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/jpeg' }).end('<!doctype html><title>Login</title>'));
+  await new Promise<void>((resolve) => fakeCdn.listen(0, '127.0.0.1', resolve));
+  try {
+    const coverUrl = `http://127.0.0.1:${(fakeCdn.address() as AddressInfo).port}/cover.jpg`;
+    h.sources.addDeezer({ id: '3135599', title: 'Paper Moon', artists: ['Kestrel'], album: 'Moons', seconds: 3, coverUrl });
+    const page = await h.media.addPage('/songs/paper-moon', { title: 'Paper Moon', artist: 'Kestrel', seconds: 3, freq: 660 });
+    h.search.add(candidate('pm1', page, 'Paper Moon', 'Kestrel - Topic', 3));
+    const { call, sent } = await roundTrip('https://www.deezer.com/track/3135599');
+    assert.is(call.params.title, 'Paper Moon');
+    assert.is(sent.thumbnail, undefined, 'no thumbnail from a non-image');
+  } finally {
+    fakeCdn.close();
+  }
 });
 
 E2E('a Tidal link is described by its page and matched; an MP3 source becomes M4A', async () => {

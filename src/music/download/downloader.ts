@@ -34,7 +34,8 @@ export interface DownloaderOptions {
   /** Where job directories go (default the OS temp directory). */
   readonly tempRoot?: string;
   readonly meter?: ToolMeter;
-  readonly fetch?: typeof globalThis.fetch;
+  /** Lets covers come from private addresses (tests' local servers; see `fetchCover`). */
+  readonly allowPrivateAddresses?: boolean;
   readonly logger?: Logger;
 }
 
@@ -97,7 +98,7 @@ export function createDownloader(o: DownloaderOptions): Downloader {
     if (req.track?.durationSec !== undefined && req.track.durationSec > o.maxSeconds) {
       throw new MusicError('MUSIC_TOO_LONG', `the track is ${req.track.durationSec} s long, the limit is ${o.maxSeconds} s`);
     }
-    const coverOptions = { timeoutMs: 8000, signal: req.signal, fetch: o.fetch, logger: o.logger };
+    const coverOptions = { timeoutMs: 8000, signal: req.signal, allowPrivateAddresses: o.allowPrivateAddresses, logger: o.logger };
     // The service's cover is fetched while yt-dlp works; yt-dlp's thumbnail only if needed.
     const early = req.track?.coverUrl ? fetchCover(req.track.coverUrl, dir, coverOptions) : undefined;
     early?.catch(() => undefined);

@@ -2,8 +2,13 @@
  * The one HTTP helper of the metadata resolvers: a GET with a time budget, a size cap and a
  * browser-like user agent, whose failures become {@link MusicError}s. It never throws for an
  * HTTP status: callers decide what 404 or 451 means for their service.
+ *
+ * The first URL's origin is the operator's (a configured API or page base); every redirect
+ * to another origin must connect to a public address, and the body is capped while it
+ * streams (see {@link safeGet}).
  */
 import { abortReason, MusicError } from '../errors.ts';
+import { safeGet } from './safeGet.ts';
 
 /** Options of {@link httpGet}. */
 export interface HttpGetOptions {
@@ -14,7 +19,10 @@ export interface HttpGetOptions {
   /** Bytes of body read at most (default 2 MiB); the rest is dropped. */
   readonly maxBytes?: number;
   readonly headers?: Readonly<Record<string, string>>;
-  /** Default: the global fetch. */
+  /**
+   * A replacement transport (default: {@link safeGet}). When given it is used as is: it
+   * follows redirects and caps the body itself, without the address guard.
+   */
   readonly fetch?: typeof globalThis.fetch;
 }
 
@@ -38,15 +46,16 @@ const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, l
 export async function httpGet(url: string, service: string, options: HttpGetOptions): Promise<HttpResult> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const headers = { 'user-agent': USER_AGENT, 'accept-language': 'en-US,en;q=0.8,ru;q=0.6', ...options.headers };
+  const maxBytes = options.maxBytes ?? 2 * 1024 * 1024;
   try {
-    const res = await fetchImpl(url, {
-      signal,
-      redirect: 'follow',
-      headers: { 'user-agent': USER_AGENT, 'accept-language': 'en-US,en;q=0.8,ru;q=0.6', ...options.headers },
-    });
-    const text = await readCapped(res, options.maxBytes ?? 2 * 1024 * 1024);
-    return { status: res.status, url: res.url || url, headers: res.headers, text };
+    if (options.fetch) {
+      const res = await options.fetch(url, { signal, redirect: 'follow', headers });
+      const text = await readCapped(res, maxBytes);
+      return { status: res.status, url: res.url || url, headers: res.headers, text };
+    }
+    const res = await safeGet(url, { signal, headers, maxBytes, trustFirstOrigin: true });
+    return { status: res.status, url: res.url, headers: res.headers, text: res.body.toString('utf8') };
   } catch (err) {
     if (options.signal?.aborted) throw abortReason(options.signal);
     const what = timeout.aborted ? 'did not answer in time' : 'could not be reached';

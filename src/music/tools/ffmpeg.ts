@@ -18,12 +18,21 @@ export interface AudioTags {
   readonly isrc?: string;
 }
 
+/** The image formats a cover may have; checked by its first bytes before ffmpeg sees it. */
+export type CoverFormat = 'jpeg' | 'png' | 'webp';
+
+/** A cover image on disk and its format (ffmpeg is told it: it never guesses). */
+export interface CoverImage {
+  readonly path: string;
+  readonly format: CoverFormat;
+}
+
 /** Input of {@link ffmpegFinalize}. */
 export interface FinalizeInput {
   readonly ffmpegPath: string;
   readonly source: string;
-  /** A cover image (any format ffmpeg reads), or none. */
-  readonly cover?: string;
+  /** A cover image, or none. */
+  readonly cover?: CoverImage;
   readonly output: string;
   /** Where the thumbnail goes when there is a cover. */
   readonly thumbnail: string;
@@ -49,9 +58,12 @@ export const MAX_THUMBNAIL_BYTES = 200 * 1024;
 
 /** The ffmpeg arguments of {@link ffmpegFinalize}; exported for tests. */
 export function finalizeArgs(i: FinalizeInput): string[] {
-  const args = ['-hide_banner', '-nostdin', '-y', '-i', i.source];
+  // Inputs are local files only: a downloaded playlist or a crafted image must not make
+  // ffmpeg open URLs (http, concat, subfile, …) on our behalf.
+  const args = ['-hide_banner', '-nostdin', '-y', '-protocol_whitelist', 'file', '-i', i.source];
   if (i.cover) {
-    args.push('-i', i.cover, '-filter_complex',
+    // The cover's demuxer is named, so ffmpeg never probes an outsider's file for a format.
+    args.push('-protocol_whitelist', 'file', '-f', `${i.cover.format}_pipe`, '-i', i.cover.path, '-filter_complex',
       '[1:v]split=2[a][b];[a]scale=600:600:force_original_aspect_ratio=decrease[cover];' +
       '[b]scale=320:320:force_original_aspect_ratio=increase,crop=320:320[thumb]');
   }

@@ -2,7 +2,7 @@
  * The real ffmpeg: one pass makes the tagged file and the 320×320 thumbnail, copying AAC and
  * encoding the rest; durations come from ffmpeg's own count.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -21,7 +21,7 @@ F.after.each(() => rmSync(dir, { recursive: true, force: true }));
 F('AAC is copied into M4A with tags and cover; the thumbnail is a 320×320 JPEG under 200 kB', async () => {
   const out = join(dir, 'a.m4a');
   const res = await ffmpegFinalize({
-    ffmpegPath: 'ffmpeg', source: await generateClip(2, 'm4a'), cover: await generateCover(), output: out, thumbnail: join(dir, 't.jpg'),
+    ffmpegPath: 'ffmpeg', source: await generateClip(2, 'm4a'), cover: { path: await generateCover(), format: 'jpeg' }, output: out, thumbnail: join(dir, 't.jpg'),
     format: 'm4a', copy: true, tags: { title: 'Tïtle', artist: 'Ärtist', album: 'Album' }, timeoutMs: 60_000,
   });
   assert.is(res.durationSec, 2);
@@ -62,6 +62,19 @@ F('arguments: audio copied or encoded, metadata of the source dropped', () => {
   assert.ok(finalizeArgs({ ...base, format: 'm4a', copy: false }).join(' ').includes('-c:a aac'));
   assert.ok(finalizeArgs({ ...base, format: 'mp3', copy: false }).join(' ').includes('-c:a libmp3lame'));
   assert.ok(finalizeArgs({ ...base, format: 'm4a', copy: true }).join(' ').includes('-map_metadata -1'));
+});
+
+F('a cover is read only as the format its first bytes showed: ffmpeg is told it and probes nothing', async () => {
+  const png = join(dir, 'cover.img');
+  copyFileSync(await generateCover(), png);
+  const args = finalizeArgs({ ffmpegPath: 'ffmpeg', source: 's', cover: { path: png, format: 'png' }, output: 'o', thumbnail: 't', format: 'm4a', copy: true, tags: { title: 'T' }, timeoutMs: 1 });
+  // Both inputs may open local files only (a downloaded playlist or image never makes ffmpeg fetch a URL).
+  assert.equal(args.slice(args.indexOf('-protocol_whitelist'), args.indexOf(png) + 1), ['-protocol_whitelist', 'file', '-i', 's', '-protocol_whitelist', 'file', '-f', 'png_pipe', '-i', png]);
+  const err = await ffmpegFinalize({
+    ffmpegPath: 'ffmpeg', source: await generateClip(1, 'm4a'), cover: { path: png, format: 'png' }, output: join(dir, 'q.m4a'), thumbnail: join(dir, 'q.jpg'),
+    format: 'm4a', copy: true, tags: { title: 'T' }, timeoutMs: 60_000,
+  }).then(() => undefined, (e: unknown) => e as { code: string });
+  assert.is(err?.code, 'MUSIC_DOWNLOAD_FAILED', 'a JPEG is not accepted as a PNG');
 });
 
 F('durations are read from progress, else from the input header', () => {
