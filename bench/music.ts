@@ -127,7 +127,7 @@ async function cacheMiss(o: Required<MusicBenchOptions>): Promise<void> {
       yandexMusicApiUrl: sources.yandexApiUrl, maxTrackSeconds: 1200, maxUploadMb: 50, downloadConcurrency: 1,
     },
   };
-  const service = createMusicService({ config, db: new MemoryLevel() as unknown as RootDb, logger: silent, search, options: { tempRoot } });
+  const service = createMusicService({ config, db: new MemoryLevel() as unknown as RootDb, logger: silent, search, options: { tempRoot, allowPrivateAddresses: true } });
   const bot = new Bot<BotContext>(fake.token, { client: { apiRoot: fake.apiRoot } });
   i18n(bot);
   bot.use(createMusicPort(service).composer);

@@ -85,7 +85,7 @@ export async function missVsNaive(requests: number): Promise<void> {
   };
   const service = createMusicService({
     config: { music }, db: new MemoryLevel() as unknown as RootDb, logger: silent,
-    options: { tempRoot, urls: { youtube: media.baseUrl } },
+    options: { tempRoot, urls: { youtube: media.baseUrl }, allowPrivateAddresses: true },
   });
   const ours = new Bot<BotContext>(fake.token, { client: { apiRoot: fake.apiRoot } });
   ours.use((ctx, next) => {
