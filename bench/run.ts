@@ -8,6 +8,7 @@ const available: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   link: () => import('./link.ts'),
   http: () => import('./http.ts'),
   bot: () => import('./bot.ts'),
+  abuse: () => import('./abuse.ts'),
   music: () => import('./music.ts'),
 };
 

@@ -95,6 +95,11 @@ export interface BotApp {
   readonly notifier: LinkNotifier;
   /** Each user's last seen language. */
   readonly locales: UserLocales;
+  /**
+   * Hands one update to the bot, as polling does: an update of a user whose backlog is full
+   * is dropped before grammY builds its context (cheap), the rest go to `bot.handleUpdate`.
+   */
+  handleUpdate(update: Update): Promise<void>;
   /** `POST /telegram/webhook` for the HTTP server; only in webhook mode. */
   readonly webhookRoute?: Route;
   /** Menu, then polling or `setWebhook`. Rejects when Telegram refuses the token or the webhook. */
@@ -186,6 +191,17 @@ export function createBot(deps: BotDeps): BotApp {
         })
       : undefined;
 
+  function handleUpdate(update: Update): Promise<void> {
+    // A flooding user's update that would be dropped anyway is dropped before grammY builds
+    // its context: the flood then costs the other users as little as possible.
+    const from = update.message?.from ?? update.callback_query?.from ?? update.inline_query?.from;
+    if (from && perUser.dropsQuietly(from.id)) {
+      if (lastUpdateId === undefined || update.update_id > lastUpdateId) lastUpdateId = update.update_id;
+      return Promise.resolve();
+    }
+    return bot.handleUpdate(update);
+  }
+
   async function start(): Promise<void> {
     if (started) return;
     started = true;
@@ -207,7 +223,7 @@ export function createBot(deps: BotDeps): BotApp {
     // transformer would do the same but be copied into every update's API client.
     const polled: Parameters<typeof run<Update, unknown>>[0] = {
       init: () => bot.init(),
-      handleUpdate: (update) => bot.handleUpdate(update),
+      handleUpdate,
       errorHandler: (err) => bot.errorHandler(err as BotError<BotContext>),
       api: {
         getUpdates: async (args, signal) => {
@@ -266,6 +282,7 @@ export function createBot(deps: BotDeps): BotApp {
     bot,
     notifier: createBotNotifier({ api: bot.api, locales }),
     locales,
+    handleUpdate,
     ...(webhookRoute && { webhookRoute }),
     start,
     stop,

@@ -58,6 +58,15 @@ export class UserRateLimit {
     return 0;
   }
 
+  /** The ms until `userId` may use it again (0: now), without counting a use. */
+  peek(userId: number): number {
+    const uses = this.#uses.get(userId);
+    if (this.limit === Infinity || !uses || uses.length < this.limit) return 0;
+    const cutoff = this.now() - this.windowMs;
+    const inWindow = uses.filter((at) => at > cutoff);
+    return inWindow.length < this.limit ? 0 : Math.max(1, inWindow[0]! + this.windowMs - this.now());
+  }
+
   /** Users currently remembered (for tests: it never exceeds `capacity`). */
   get users(): number {
     return this.#uses.size;

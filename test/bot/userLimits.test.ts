@@ -84,6 +84,11 @@ Limits('the rate limit forgets the least recently seen users beyond its capacity
   for (let user = 0; user < 1000; user++) assert.is(limit.take(user), 0);
   assert.is(limit.users, 100);
   assert.is(limit.take(999), 60_000, 'a recent user is still limited');
+  assert.is(limit.peek(999), 60_000, 'peek tells the wait…');
+  clock.advance(60_000);
+  assert.is(limit.peek(999), 0);
+  assert.is(limit.peek(999), 0, '…and counts nothing');
+  assert.is(limit.take(999), 0);
 });
 
 Limits.run();
