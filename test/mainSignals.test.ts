@@ -1,9 +1,9 @@
 /**
- * Ctrl-C on the README's own path: `npm start` (npm → sh → tsx → node) runs as its own
- * process group and SIGINT goes to the whole group, as a terminal sends it. node gets the
- * signal from the "terminal" and again relayed by tsx (and npm), all within a few tens of
- * milliseconds: those count as one stop, so the graceful stop runs. Only a signal that comes
- * later (≥ 2 s) is the operator insisting, and exits at once.
+ * Ctrl-C on the README's own path: `npm start` (the repository's script; today npm → sh →
+ * tsx → node) runs as its own process group and SIGINT goes to the whole group, as a terminal
+ * sends it. node gets the signal from the "terminal" and again relayed by tsx (and npm), all
+ * within a few tens of milliseconds: those count as one stop, so the graceful stop runs. Only
+ * a signal that comes later (≥ 2 s) is the operator insisting, and exits at once.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,7 +65,7 @@ async function ctrlC(bot: ChildMain): Promise<void> {
   }
 }
 
-CtrlC('npm start, one Ctrl-C (SIGINT to npm, sh, tsx and node): the graceful stop runs and confirms the handled update', async () => {
+CtrlC('npm start, one Ctrl-C (SIGINT to every process of the chain): the graceful stop runs and confirms the handled update', async () => {
   const bot = start('npm');
   await bot.waitFor((l) => l.msg === 'bot started');
   const alice = fakes.bot.createUser();
@@ -84,7 +84,7 @@ CtrlC('npm start, one Ctrl-C (SIGINT to npm, sh, tsx and node): the graceful sto
   assert.ok(confirms.length > 0, 'Telegram was told the /help update is handled, so it does not come back after a restart');
 });
 
-// Straight to node: tsx reports its own code (130) for a child that exits as it relays.
+// Straight to node, for its exit code: npm dies of the SIGINT itself, as in a terminal.
 CtrlC('a second Ctrl-C seconds after the first exits at once (code 1), without waiting for work in hand', async () => {
   const bot = start('node');
   await bot.waitFor((l) => l.msg === 'bot started');

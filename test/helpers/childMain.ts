@@ -4,10 +4,10 @@
  *
  * The child's working directory is a temporary one, so a developer's `./.env` is never loaded;
  * tsx is loaded by absolute path for the same reason. With `via: 'npm'` the whole chain of the
- * README runs (npm → sh → tsx → node, from a `package.json` written into that directory whose
- * `start` is the repository's `tsx src/main.ts` with absolute paths), with `via: 'tsx'` the
- * `tsx src/main.ts` part of it; both as their own process group, so {@link ChildMain.signal}
- * reaches every process at once, as Ctrl-C in a terminal does.
+ * README runs (today npm → sh → tsx → node): the repository's own `start` script, with
+ * `src/main.ts` made absolute, from a `package.json` written into that directory (next to a
+ * link to the repository's `node_modules`), as its own process group, so
+ * {@link ChildMain.signal} reaches every process at once, as Ctrl-C in a terminal does.
  *
  * @example
  * const bot = spawnMain(env, cwd);
@@ -17,14 +17,20 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const MAIN = join(REPO, 'src/main.ts');
 const TSX = import.meta.resolve('tsx');
-/** The `tsx` command `npm start` runs (`node_modules/.bin/tsx` links to it). */
-const TSX_CLI = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+
+/** The repository's `npm start` script, pointing at `src/main.ts` by absolute path. */
+function startScript(): string {
+  const start = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  if (!start.includes('src/main.ts')) throw new Error(`npm start no longer runs src/main.ts: ${start}`);
+  return start.replace('src/main.ts', JSON.stringify(MAIN));
+}
 
 /** A log line of the child (pino JSON). */
 export type LogLine = Record<string, unknown> & { msg?: string; level?: string };
@@ -38,20 +44,17 @@ export interface ChildMain {
   readonly other: string[];
   /** Resolves with the first line (past or future) matching; rejects if the child exits first. */
   waitFor(match: (line: LogLine) => boolean): Promise<LogLine>;
-  /**
-   * Exit of the first process: npm (which, like in a terminal, dies of a SIGINT it got),
-   * tsx (which exits with node's code) or node itself.
-   */
+  /** Exit of the first process: npm (which, as in a terminal, dies of a SIGINT it got) or node. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves when stdout and stderr are closed: every process of the chain has ended. */
   readonly closed: Promise<void>;
-  /** Sends `signal` to node, or with `via: 'npm' | 'tsx'` to the whole process group (Ctrl-C). */
+  /** Sends `signal` to node, or with `via: 'npm'` to the whole process group (Ctrl-C). */
   signal(signal: NodeJS.Signals): void;
 }
 
-/** How to start it: node directly (as the Docker image does), `tsx src/main.ts` or `npm start`. */
+/** How to start it: node directly (as the Docker image does) or `npm start`. */
 export interface SpawnMainOptions {
-  via?: 'node' | 'tsx' | 'npm';
+  via?: 'node' | 'npm';
 }
 
 /** Starts `src/main.ts` with exactly `env` (plus PATH and HOME). */
@@ -59,8 +62,8 @@ export function spawnMain(env: Record<string, string>, cwd: string, options: Spa
   const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd };
   const via = options.via ?? 'node';
   if (via === 'npm') {
-    const start = `${JSON.stringify(process.execPath)} ${JSON.stringify(TSX_CLI)} ${JSON.stringify(MAIN)}`;
-    writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: 'main-under-test', private: true, scripts: { start } }));
+    writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: 'main-under-test', private: true, scripts: { start: startScript() } }));
+    symlinkSync(join(REPO, 'node_modules'), join(cwd, 'node_modules'), 'dir'); // npm puts its .bin on PATH
   }
   const stdio: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe'];
   const child =
@@ -72,9 +75,7 @@ export function spawnMain(env: Record<string, string>, cwd: string, options: Spa
           stdio,
           detached: true,
         })
-      : via === 'tsx'
-        ? spawn(process.execPath, [TSX_CLI, MAIN], { cwd, env: { ...base, ...env }, stdio, detached: true })
-        : spawn(process.execPath, ['--import', TSX, MAIN], { cwd, env: { ...base, ...env }, stdio });
+      : spawn(process.execPath, ['--import', TSX, MAIN], { cwd, env: { ...base, ...env }, stdio });
   const closed = Promise.all([once(child.stdout!, 'close'), once(child.stderr!, 'close')]).then(() => undefined);
   const lines: LogLine[] = [];
   const other: string[] = [];
