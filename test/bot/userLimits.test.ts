@@ -55,6 +55,25 @@ Limits('the 4th Spotify command within a minute (limit 3) is told when to try ag
   assert.ok(spotifyReads(h) > before, 'a minute later Spotify is asked again');
 });
 
+Limits('a /recent page button over the limit answers with an alert and leaves the page as it is', async () => {
+  h = await startBotHarness({ options: { userLimits: { spotifyPerMinute: 1 } } });
+  const alice = await linkedUser(h, 'en');
+  const plays = Array.from({ length: 12 }, (_, i) => ({
+    trackId: h!.link.spotify.addTrack({ name: `Song ${i + 1}`, artists: [`Band ${i + 1}`] }).id,
+    playedAt: h!.link.clock.now() - (i + 1) * 60_000,
+  }));
+  h.link.spotify.setRecentlyPlayed('alice', plays);
+  h.fake.sendCommand(alice, 'recent');
+  const page = await h.replyTo(alice);
+  const before = spotifyReads(h);
+  h.fake.pressButton(alice, page.result, `rc:1:${alice.id}`);
+  const answer = await h.fake.nextCall('answerCallbackQuery');
+  assert.is(answer.params.text, 'You asked Spotify for your music many times this minute. Try again in 60 s.');
+  assert.is(answer.params.show_alert, true);
+  assert.is(spotifyReads(h), before);
+  assert.equal(h.fake.callsOf('editMessageText'), []);
+});
+
 Limits('the same inline query again within 5 s reuses the last reads; after 5 s Spotify is asked again', async () => {
   h = await startBotHarness();
   const alice = await linkedUser(h, 'en');
