@@ -68,6 +68,9 @@ async function ctrlC(bot: ChildMain): Promise<void> {
 CtrlC('npm start, one Ctrl-C (SIGINT to every process of the chain): the graceful stop runs and confirms the handled update', async () => {
   const bot = start('npm');
   await bot.waitFor((l) => l.msg === 'bot started');
+  // The yt-dlp version check (a Python start-up) done first: tsx kills node outright when node
+  // does not acknowledge a relayed signal within 30 ms, which a busy CPU can delay.
+  await bot.waitFor((l) => l.module === 'yt-dlp');
   const alice = fakes.bot.createUser();
   const help = fakes.bot.sendCommand(alice, 'help');
   await fakes.bot.nextCall('sendMessage', (c) => c.params.chat_id === alice.id, 30_000);
