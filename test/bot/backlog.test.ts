@@ -5,9 +5,12 @@
  * webhook. The flooder's replies are held by the fake Bot API until the test lets them go,
  * so what the other user sees does not depend on how fast the machine is.
  */
+import { Composer } from 'grammy';
 import type { User } from 'grammy/types';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { BotContext } from '../../src/bot/context.ts';
+import type { MusicPort } from '../../src/bot/musicPort.ts';
 import { type ApiCall } from '../helpers/fakeBotApi.ts';
 import { messageHandlers } from '../helpers/fakeBotApiMessages.ts';
 import { textUpdate } from '../helpers/fakeBotApiUsers.ts';
@@ -134,6 +137,30 @@ Backlog('webhook: a flooder’s waiting updates are answered 200 at once, and an
   const all = texts(h, flooder);
   assert.is(all.filter((t) => t.includes(HELP_RU)).length, 20);
   assert.is(all.filter((t) => t.includes(SLOW_DOWN_RU)).length, 1);
+});
+
+Backlog('a waiting update that fails still reaches bot.catch: logged, and the user hears "something went wrong"', async () => {
+  const composer = new Composer<BotContext>();
+  composer.hears('boom', () => {
+    throw new Error('the waiting update exploded');
+  });
+  const music: MusicPort = { composer, downloadSpotifyTrack: async () => {}, cachedAudio: async () => undefined };
+  h = await startBotHarness({ music });
+  const olga = h.fake.createUser({ languageCode: 'ru' });
+  const other = h.fake.createUser();
+  const held = holdRepliesTo(h, olga);
+  h.fake.sendCommand(olga, 'help');
+  h.fake.sendText(olga, 'boom');
+  h.fake.sendCommand(olga, 'start');
+  h.fake.sendCommand(other, 'help');
+  await h.replyTo(other); // olga's three are in: the first running, the other two waiting
+  held.release();
+  const replies: string[] = [];
+  for (let i = 0; i < 3; i++) replies.push(String((await h.fake.nextCall('sendMessage', to(olga))).params.text));
+  // The error message goes out beside the next update, as it does for an update handled at once.
+  assert.ok(replies.includes('У меня что-то пошло не так. Попробуйте ещё раз.'), replies.join('\n---\n'));
+  assert.is(replies.filter((t) => t.includes(HELP_RU)).length, 2, '/help, and /start (greeting and help) after the failure');
+  assert.match(h.logs(), 'the waiting update exploded');
 });
 
 Backlog.run();
