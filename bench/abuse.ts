@@ -9,7 +9,7 @@
  * that waits for someone else's shows.
  *
  * Figures: the 100 users' p50/p99 reply latency (from their update's arrival to their reply
- * being answered) in both runs and the p99 ratio (target ≤ 2), how many of the flooder's
+ * being answered; an update may be handed in up to 1 ms early, timers being no finer) in both runs and the p99 ratio (target ≤ 2), how many of the flooder's
  * updates were handled, and the process RSS after the flood (target < 300 MB).
  * Flood control runs with unlimited limits, as in `bench/bot.ts`: Telegram's real ones would
  * measure the limits, not the queue.
@@ -85,13 +85,14 @@ async function feed(handle: (u: Update) => Promise<void>, arrivals: readonly Arr
   await Promise.all(all);
 }
 
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+/** Nearest-rank percentile: of 100 latencies, p99 is the second largest. */
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * xs.length) - 1)]!;
 
 /** The users' arrival times (ms into the window), the same in both runs. */
 const userTimes = Array.from({ length: 100 }, () => Math.random() * WINDOW_MS);
 
 /** One run: `flood` updates from one account spread over the window, and one from each user. */
-async function scenario(flood: number): Promise<{ p50: number; p99: number; flooderReplies: number }> {
+async function scenario(flood: number): Promise<{ p50: number; p99: number; max: number; flooderReplies: number }> {
   const users = userTimes.length;
   const replies = new Map<number, number>();
   let flooderReplies = 0;
@@ -121,7 +122,7 @@ async function scenario(flood: number): Promise<{ p50: number; p99: number; floo
     seen = flooderReplies;
     await new Promise((resolve) => setTimeout(resolve, 20 * API_MS));
   }
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), flooderReplies };
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies), flooderReplies };
 }
 
 /** Runs the benchmark and prints the figures. */
@@ -132,8 +133,10 @@ export async function run(): Promise<void> {
   const rssMb = process.memoryUsage().rss / 2 ** 20;
   const ratio = flooded.p99 / calm.p99;
   console.log(`abuse: 100 users send /help once within ${WINDOW_MS} ms; API answers in ${API_MS} ms; ${RUNNER_SLOTS} updates in flight`);
-  console.log(`  alone                          p50 ${calm.p50.toFixed(1).padStart(7)} ms   p99 ${calm.p99.toFixed(1).padStart(7)} ms`);
-  console.log(`  behind 10,000 from one user    p50 ${flooded.p50.toFixed(1).padStart(7)} ms   p99 ${flooded.p99.toFixed(1).padStart(7)} ms`);
+  const row = (r: { p50: number; p99: number; max: number }) =>
+    `p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms   max ${r.max.toFixed(1).padStart(7)} ms`;
+  console.log(`  alone                          ${row(calm)}`);
+  console.log(`  with 10,000 from one user      ${row(flooded)}`);
   console.log(`  p99 ratio ${ratio.toFixed(2)} (target <= 2) ${ratio <= 2 ? 'OK' : 'ABOVE TARGET'}`);
   console.log(`  the flooder's messages answered: ${flooded.flooderReplies} (their /help replies and the slow-down notice)`);
   console.log(`  load average ${loadavg()[0]!.toFixed(1)} (the flood costs CPU: on a busy machine the users wait for it)`);
