@@ -10,6 +10,7 @@ const available: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   bot: () => import('./bot.ts'),
   abuse: () => import('./abuse.ts'),
   music: () => import('./music.ts'),
+  links: () => import('./links.ts'),
 };
 
 const asked = process.argv.slice(2);
