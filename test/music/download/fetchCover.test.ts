@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { writeEndless } from '../../helpers/endlessBody.ts';
 import { fetchCover, imageFormat } from '../../../src/music/download/fetchCover.ts';
 import { generateCover } from '../../helpers/mediaServer.ts';
 
@@ -31,14 +32,7 @@ C.before(async () => {
     res.writeHead(200, { 'content-type': 'image/jpeg' });
     if (body !== 'endless') return void res.end(body);
     const chunk = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64 * 1024 - 4)]);
-    const pump = () => {
-      while (written < 200 * 1024 * 1024 && !res.destroyed) {
-        written += chunk.length;
-        if (!res.write(chunk)) return void res.once('drain', pump);
-      }
-      res.end();
-    };
-    pump();
+    writeEndless(res, chunk, (n) => void (written += n));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

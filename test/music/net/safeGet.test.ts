@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { writeEndless } from '../../helpers/endlessBody.ts';
 import { isBlockedAddress } from '../../../src/music/net/addressGuard.ts';
 import { httpGet } from '../../../src/music/net/http.ts';
 import { safeGet } from '../../../src/music/net/safeGet.ts';
@@ -76,14 +77,7 @@ G('an endless chunked body stops at the cap: bytes read stay within the cap plus
   let written = 0;
   const endless = await serve((_req, res) => {
     res.writeHead(200, { 'content-type': 'image/jpeg' });
-    const pump = () => {
-      while (written < 200 * 1024 * 1024 && !res.destroyed) {
-        written += chunk.length;
-        if (!res.write(chunk)) return void res.once('drain', pump);
-      }
-      res.end();
-    };
-    pump();
+    writeEndless(res, chunk, (n) => void (written += n));
   });
   try {
     const cap = 1024 * 1024;
