@@ -1,6 +1,7 @@
 /**
  * Property-based fuzzing of the whole HTTP server (router, limits, strict decoding, callback
- * validation) with raw requests: random methods, paths, query strings with random bytes and
+ * validation, the real webhook route with its secret check over a grammY bot) with raw
+ * requests: random methods, paths, query strings with random bytes and
  * percent-escapes, headers of random size and bodies. No answer may be a 5xx, every request
  * gets a status line, nothing is logged with a query string, and the process stays up.
  */
@@ -10,7 +11,10 @@ import fc from 'fast-check';
 import { createHttpServer, type HttpServer } from '../../src/http/server.ts';
 import { createCallbackRoute } from '../../src/http/callbackRoute.ts';
 import { createHealthRoutes } from '../../src/http/healthRoutes.ts';
-import type { Route } from '../../src/http/route.ts';
+import { Bot, type Transformer } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { BotContext } from '../../src/bot/context.ts';
+import { createWebhookRoute } from '../../src/bot/webhookRoute.ts';
 import { createFakeCallbackFlow } from '../helpers/fakeCallbackFlow.ts';
 import { createMemoryLogger } from '../helpers/memoryLogger.ts';
 import { rawRequest } from '../helpers/rawHttp.ts';
@@ -24,7 +28,13 @@ const flow = createFakeCallbackFlow({
   [KNOWN_STATES[0]!]: { kind: 'pending', completionId: 'fuzzCompletion' },
   [KNOWN_STATES[1]!]: { kind: 'expired' },
 });
-const webhook: Route = { path: '/telegram/webhook', methods: ['POST'], maxBodyBytes: 2_048, handle: () => ({ status: 200 }) };
+// The real webhook route over a grammY bot whose API calls never leave the process.
+const WEBHOOK_SECRET = 'fuzz_webhook_secret_0123456789';
+const bot = new Bot<BotContext>('42:AAfuzz', { botInfo: { id: 42, is_bot: true, first_name: 'F', username: 'FuzzTestBot' } as UserFromGetMe });
+bot.api.config.use((async () => ({ ok: true, result: true })) as unknown as Transformer);
+const updates: number[] = [];
+bot.use((ctx) => void updates.push(ctx.update.update_id));
+const webhook = createWebhookRoute({ bot, secret: WEBHOOK_SECRET, logger: log.logger, maxBodyBytes: 2_048 });
 let server: HttpServer;
 let port = 0;
 const crashes: unknown[] = [];
@@ -103,9 +113,33 @@ const header = fc.tuple(
   ),
 );
 const acceptLanguage = fc.oneof(fc.constantFrom('ru', 'en-US,en;q=0.5', 'uk;q=0.1,de', '*', ';;q=', 'ru;q=abc'), fc.stringMatching(/^[\x20-\x7e]{0,40}$/));
-const body = fc.oneof(fc.constant(''), fc.string({ maxLength: 200 }), fc.integer({ min: 1_000, max: 5_000 }).map((n) => 'b'.repeat(n)));
+/** Telegram-like updates, whole or broken, so that requests with the right secret reach the bot. */
+const updateBody = fc.oneof(
+  fc.integer({ min: 1, max: 2 ** 31 }).map((id) => JSON.stringify({ update_id: id, message: { message_id: 1, date: 1, chat: { id: 7, type: 'private' }, from: { id: 7, is_bot: false, first_name: 'U' }, text: '/help' } })),
+  fc.integer({ min: -5, max: 2 ** 31 }).map((id) => JSON.stringify({ update_id: id })),
+  fc.constantFrom('{', '[]', 'null', '{"update_id":"1"}', '{"update_id":1,"message":7}', '\u0000'),
+  fc.json({ maxDepth: 3 }),
+);
+const body = fc.oneof(fc.constant(''), fc.string({ maxLength: 200 }), fc.integer({ min: 1_000, max: 5_000 }).map((n) => 'b'.repeat(n)), updateBody);
+/** The webhook secret header: right, wrong or absent. */
+const secretHeader = fc.oneof(fc.constant(WEBHOOK_SECRET), fc.constant(undefined), fc.stringMatching(/^[A-Za-z0-9_-]{0,40}$/));
 
-const request = fc.record({ method, path, query, headers: fc.array(header, { maxLength: 4 }), acceptLanguage, body });
+const request = fc.oneof(
+  { arbitrary: fc.record({ method, path, query, headers: fc.array(header, { maxLength: 4 }), acceptLanguage, body, secret: secretHeader }), weight: 4 },
+  {
+    // Telegram's own shape of call, so that many reach the webhook route and the bot.
+    arbitrary: fc.record({
+      method: fc.constantFrom('POST', 'POST', 'POST', 'GET'),
+      path: fc.constant('/telegram/webhook'),
+      query: fc.constantFrom('', '?x=1'),
+      headers: fc.array(header, { maxLength: 2 }),
+      acceptLanguage,
+      body: fc.oneof({ arbitrary: updateBody, weight: 4 }, { arbitrary: body, weight: 1 }),
+      secret: fc.oneof({ arbitrary: fc.constant(WEBHOOK_SECRET), weight: 3 }, { arbitrary: secretHeader, weight: 1 }),
+    }),
+    weight: 1,
+  },
+);
 
 Fuzz(`${RUNS} generated requests: no 5xx, always a status line, no crash`, async () => {
   const statuses = new Map<number, number>();
@@ -115,6 +149,7 @@ Fuzz(`${RUNS} generated requests: no 5xx, always a status line, no crash`, async
       for (const [name, value] of r.headers) {
         if (!/^(content-length|transfer-encoding|connection|host|expect)$/i.test(name)) lines.push(`${name}: ${value}`);
       }
+      if (r.secret !== undefined) lines.push(`X-Telegram-Bot-Api-Secret-Token: ${r.secret}`);
       if (r.body !== '') lines.push(`Content-Length: ${Buffer.byteLength(r.body)}`);
       lines.push('Connection: close');
       const res = await rawRequest(port, Buffer.from(`${lines.join('\r\n')}\r\n\r\n${r.body}`, 'latin1'), 10_000);
@@ -126,6 +161,7 @@ Fuzz(`${RUNS} generated requests: no 5xx, always a status line, no crash`, async
   if (process.env.FUZZ_VERBOSE) console.log([...statuses].sort());
   assert.equal(crashes, []);
   assert.ok(flow.calls.length > 0, 'some requests got through validation to the flow');
+  assert.ok(updates.length > 0, 'some webhook requests reached the bot');
   // Sanity: the fuzz reached the interesting answers, not just one kind of rejection.
   for (const status of [200, 400, 404, 405]) assert.ok((statuses.get(status) ?? 0) > 0, `saw ${status}: ${[...statuses]}`);
   const paths = log.records().map((l) => l.path).filter((p): p is string => typeof p === 'string');
