@@ -32,8 +32,10 @@ export interface RecordGrant extends At {
   stateHash: string;
   /** SHA-256 hex of the random single-use completion id put in the `/start` deep link. */
   completionHash: string;
-  spotifyUserId: string;
-  displayName: string | null;
+  /** Sealed under the attempt's `keyId` (personal data: shredded with the tokens). */
+  spotifyUserId: Sealed;
+  /** Sealed under the attempt's `keyId`; null when Spotify has no display name. */
+  displayName: Sealed | null;
   scopes: string[];
   /** Sealed under the attempt's `keyId`. */
   accessToken: Sealed;

@@ -23,9 +23,10 @@ export const RELINK_REMINDER_AFTER_MS = 170 * DAY;
 
 /** Tokens and identity Spotify handed us for a grant. Sealed strings are never decrypted here. */
 export interface LinkGrant {
-  spotifyUserId: string;
-  /** Spotify's display name; Spotify may leave it null. */
-  displayName: string | null;
+  /** Sealed (or legacy plaintext from `GrantReceived@1`, see `LEGACY_PLAINTEXT_PREFIX`). */
+  spotifyUserId: Sealed;
+  /** Spotify's display name, sealed like `spotifyUserId`; Spotify may leave it null. */
+  displayName: Sealed | null;
   scopes: string[];
   accessToken: Sealed;
   refreshToken: Sealed;

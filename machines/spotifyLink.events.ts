@@ -1,8 +1,10 @@
 /**
- * The events of a Telegram user's Spotify link (stream `link-<telegramUserId>`), version 1.
+ * The events of a Telegram user's Spotify link (stream `link-<telegramUserId>`), all at version 1
+ * except `GrantReceived@2` (personal data sealed; see {@link olderLinkEventVersions}).
  *
  * Every event's `data` carries `at` (epoch ms, taken from the command's `now`) so the machine
- * never reads a clock. Secret material appears only as {@link Sealed} strings produced by the
+ * never reads a clock. Secret material and personal data (the Spotify user id and display
+ * name) appear only as {@link Sealed} strings produced by the
  * token vault under the link's data key `keyId`; `state` and the completion id appear only as
  * SHA-256 hashes (64 lowercase hex chars). Schemas are strict: an unknown field is an error, so
  * nothing unsealed can slip into the log by accident.
@@ -80,6 +82,34 @@ export const GrantReceivedV1 = z.strictObject({
   accessExpiresAt: EpochMs,
 });
 
+/**
+ * Marks a personal value (Spotify user id, display name) that a `GrantReceived@1` stored in
+ * plaintext: the upcaster to version 2 prefixes it so it can never be taken for a sealed
+ * value (those start with `v1.`). Such values stay readable after `/unlink`: the log is
+ * append-only and they were never sealed.
+ */
+export const LEGACY_PLAINTEXT_PREFIX = 'plain:';
+
+/**
+ * `GrantReceived@2`: as version 1, but the Spotify user id and display name are sealed under
+ * the attempt's data key (AAD the Telegram user id) like the tokens, so `/unlink` shreds
+ * them too. Upcast from version 1 they hold {@link LEGACY_PLAINTEXT_PREFIX}`<plaintext>`.
+ */
+export const GrantReceivedV2 = GrantReceivedV1.extend({
+  spotifyUserId: SealedSchema,
+  /** Null when Spotify left `display_name` null. */
+  displayName: SealedSchema.nullable(),
+});
+
+/** `GrantReceived@1` → `@2`: marks the plaintext personal values (nothing can be sealed here). */
+export function upcastGrantReceivedV1(data: z.infer<typeof GrantReceivedV1>): z.input<typeof GrantReceivedV2> {
+  return {
+    ...data,
+    spotifyUserId: `${LEGACY_PLAINTEXT_PREFIX}${data.spotifyUserId}`,
+    displayName: data.displayName === null ? null : `${LEGACY_PLAINTEXT_PREFIX}${data.displayName}`,
+  };
+}
+
 /** `LinkConfirmed@1`: emitted by `confirmLink` (`/start <completion id>` from the same Telegram user). */
 export const LinkConfirmedV1 = z.strictObject({ at: EpochMs, attemptId: Id });
 
@@ -138,7 +168,7 @@ export const UnlinkedV1 = z.strictObject({ at: EpochMs, reason: z.literal('user'
 export const linkEventSchemas = [
   { type: 'LoginStarted', v: 1, schema: LoginStartedV1 },
   { type: 'LoginDenied', v: 1, schema: LoginDeniedV1 },
-  { type: 'GrantReceived', v: 1, schema: GrantReceivedV1 },
+  { type: 'GrantReceived', v: 2, schema: GrantReceivedV2 },
   { type: 'LinkConfirmed', v: 1, schema: LinkConfirmedV1 },
   { type: 'LinkRejected', v: 1, schema: LinkRejectedV1 },
   { type: 'LoginExpired', v: 1, schema: LoginExpiredV1 },
@@ -150,17 +180,25 @@ export const linkEventSchemas = [
   { type: 'Unlinked', v: 1, schema: UnlinkedV1 },
 ] as const;
 
+/**
+ * Older versions of link event types, oldest first, each with the upcaster to the version
+ * after it (the event log's registry replays them; appends always use the current version).
+ */
+export const olderLinkEventVersions: Readonly<Record<string, readonly { v: number; schema: z.ZodType; upcast: (data: any) => unknown }[]>> = {
+  GrantReceived: [{ v: 1, schema: GrantReceivedV1, upcast: upcastGrantReceivedV1 }],
+};
+
 type Entry = (typeof linkEventSchemas)[number];
 /** The name of a link event type, e.g. `'LoginStarted'`. */
 export type LinkEventType = Entry['type'];
-/** The `data` of the link event `T` (version 1). */
+/** The `data` of the link event `T` (its current version). */
 export type LinkEventData<T extends LinkEventType> = z.infer<Extract<Entry, { type: T }>['schema']>;
 /** A link event as the machine sees it: `{ type, ...data }`. */
 export type LinkEvent = { [T in LinkEventType]: { type: T } & LinkEventData<T> }[LinkEventType];
 /** The link event of type `T`. */
 export type LinkEventOf<T extends LinkEventType> = Extract<LinkEvent, { type: T }>;
 /** A link event as the event log stores it (without its meta). */
-export type StoredLinkEvent = { [T in LinkEventType]: { type: T; v: 1; data: LinkEventData<T> } }[LinkEventType];
+export type StoredLinkEvent = { [T in LinkEventType]: { type: T; v: Extract<Entry, { type: T }>['v']; data: LinkEventData<T> } }[LinkEventType];
 
 /** Every link event type, in registry order. */
 export const LINK_EVENT_TYPES: readonly LinkEventType[] = linkEventSchemas.map((e) => e.type);
@@ -190,5 +228,5 @@ export function toLinkEvent(stored: { type: string; v: number; data: unknown }):
 /** Splits a machine event into the `{ type, v, data }` the event log appends. */
 export function toStoredLinkEvent(event: LinkEvent): StoredLinkEvent {
   const { type, ...data } = event;
-  return { type, v: 1, data } as StoredLinkEvent;
+  return { type, v: linkEventSchema(type)!.v, data } as StoredLinkEvent;
 }

@@ -4,7 +4,7 @@
  * conversions between the log's envelopes and the machine's flat events.
  */
 import { createEventRegistry, defineEvent, type Envelope, type EventRegistry } from '../../eventlog/index.ts';
-import { linkEventSchemas, toStoredLinkEvent, type LinkEvent } from '../../machines/spotifyLink.events.ts';
+import { linkEventSchemas, olderLinkEventVersions, toStoredLinkEvent, type LinkEvent } from '../../machines/spotifyLink.events.ts';
 
 /** A link event as the log stores it: `{ type, data }`. */
 export interface StoredEvent {
@@ -12,9 +12,20 @@ export interface StoredEvent {
   data: Omit<LinkEvent, 'type'>;
 }
 
-/** The registry of every link event type at its current version. */
+/**
+ * The registry of every link event type: appends at the current version, older versions
+ * (e.g. `GrantReceived@1` with plaintext personal data) upcast on read.
+ */
 export function createLinkRegistry(): EventRegistry<StoredEvent> {
-  return createEventRegistry(linkEventSchemas.map((e) => defineEvent(e.type, e.schema))) as unknown as EventRegistry<StoredEvent>;
+  const types = linkEventSchemas.map((e) => {
+    const older = olderLinkEventVersions[e.type] ?? [];
+    if (older.length === 0) return defineEvent(e.type, e.schema);
+    // Each version's upcaster lives with the version before it; the newest comes last.
+    let event = defineEvent(e.type, older[0]!.schema);
+    for (let i = 1; i < older.length; i++) event = event.upgrade(older[i]!.v, older[i]!.schema, older[i - 1]!.upcast as never);
+    return event.upgrade(e.v, e.schema, older[older.length - 1]!.upcast as never);
+  });
+  return createEventRegistry(types as never) as unknown as EventRegistry<StoredEvent>;
 }
 
 const STREAM_PREFIX = 'link-';

@@ -21,6 +21,7 @@ import type { StoredEvent } from './linkLog.ts';
 import { LinkSweeper, type SweepReport } from './linkSweeper.ts';
 import { LoginFlow, type ConfirmOutcome, type StartedLogin } from './loginFlow.ts';
 import { DEFAULT_LOGIN_RATE_LIMIT, LoginRateLimit, type LoginRateLimitOptions } from './loginRateLimit.ts';
+import { openSummary } from './personalData.ts';
 import type { LinkNotifier, SpotifyProfileReader, TokenEndpoint } from './ports.ts';
 import { TokenRefresher, type TokenRefresherDeps } from './tokenRefresher.ts';
 
@@ -48,11 +49,13 @@ export class LinkService {
   readonly tokens: TokenRefresher;
   readonly sweeper: LinkSweeper;
   readonly #now: () => number;
+  readonly #vault: TokenVault;
   readonly #loginLimit: LoginRateLimit | null;
 
   constructor(deps: LinkServiceDeps) {
     const now = deps.now ?? Date.now;
     this.#now = now;
+    this.#vault = deps.vault;
     this.#loginLimit = deps.loginRateLimit === false ? null : new LoginRateLimit(deps.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT, now);
     const logger = deps.logger.child({ module: 'link' });
     this.repo = new LinkRepository(deps.store, deps.vault);
@@ -67,9 +70,12 @@ export class LinkService {
     return this.login;
   }
 
-  /** What `/login` shows: the user's link state, without any secret. */
+  /**
+   * What `/login` and `/start` show the user: their link state, without any secret, the
+   * Spotify user id and display name opened (they are sealed in the log and tables).
+   */
   async status(userId: number): Promise<LinkSummary> {
-    return summarizeLink((await this.repo.load(userId)).snapshot);
+    return openSummary(this.#vault, userId, summarizeLink((await this.repo.load(userId)).snapshot));
   }
 
   /**

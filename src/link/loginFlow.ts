@@ -22,6 +22,7 @@ import { InvalidGrantError, NotRegisteredError } from '../spotify/errors.ts';
 import { createPkcePair } from '../spotify/pkce.ts';
 import type { LinkRepository } from './linkRepository.ts';
 import type { LinkNotice, LinkNotifier, SpotifyProfileReader, TokenEndpoint } from './ports.ts';
+import { openIdentity, sealPersonal } from './personalData.ts';
 import type { CompletionRow, OAuthStateRow } from './projections.ts';
 import { randomUrlToken, sha256Hex } from './secrets.ts';
 
@@ -165,8 +166,9 @@ export class LoginFlow implements CallbackFlow {
             now: now(),
             stateHash,
             completionHash: sha256Hex(completionId),
-            spotifyUserId: profile.id,
-            displayName: profile.displayName ?? null,
+            // Personal data, sealed like the tokens so that `/unlink` shreds it too.
+            spotifyUserId: await sealPersonal(vault, row.keyId, row.userId, profile.id),
+            displayName: profile.displayName === undefined ? null : await sealPersonal(vault, row.keyId, row.userId, profile.displayName),
             scopes: grant.scopes ?? [...SPOTIFY_SCOPES],
             accessToken: asSealed(await vault.seal(row.keyId, grant.accessToken, aad)),
             refreshToken: asSealed(await vault.seal(row.keyId, grant.refreshToken!, aad)),
@@ -200,7 +202,7 @@ export class LoginFlow implements CallbackFlow {
       return { kind: 'foreign' };
     }
     const link = result!.after.context.link!;
-    return { kind: 'linked', displayName: link.displayName, spotifyUserId: link.spotifyUserId };
+    return { kind: 'linked', ...(await openIdentity(this.deps.vault, link.keyId, owner, link)) };
   }
 
   /** Notifications are best effort: a Telegram outage must not undo a recorded decision. */

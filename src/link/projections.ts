@@ -5,7 +5,7 @@
  * - `link_state`: per user, the machine snapshot (state value and context, sealed strings
  *   included), its stream version and the secret-free {@link LinkSummary}. The service loads a
  *   user from here instead of folding a long stream.
- * - `user_oauth_tokens`: per user, the confirmed link's sealed tokens, expiries, scopes and
+ * - `user_oauth_tokens`: per user, the confirmed link's sealed tokens, expiries, scopes and sealed
  *   Spotify user (`link:<userId>`), and the grant that waits for `/start` (`grant:<userId>`).
  * - `oauth_states`: pending logins by state hash (user, attempt, key, expiry, sealed
  *   verifier, and whether the callback already came), with `user:<userId>` → state hash.

@@ -40,7 +40,7 @@ export const granted = (o: Over<LinkEventOf<'GrantReceived'>> = {}): LinkEventOf
   const at = o.at ?? T0 + MIN;
   return {
     type: 'GrantReceived', at, attemptId: 'att-1', completionHash: COMPLETION_1,
-    completionExpiresAt: at + COMPLETION_TTL_MS, spotifyUserId: 'ann', displayName: 'Ann',
+    completionExpiresAt: at + COMPLETION_TTL_MS, spotifyUserId: asSealed('ann'), displayName: asSealed('Ann'),
     scopes: ['user-read-currently-playing', 'user-read-recently-played'],
     accessToken: sealed('access-1'), refreshToken: sealed('refresh-1'), accessExpiresAt: at + 3_600_000, ...o,
   };
@@ -77,7 +77,7 @@ export const RELINKING = [
 /** `RELINKING` with the new grant received at T0 + 101 min. */
 export const RELINK_CONFIRMING = [
   ...RELINKING,
-  granted({ at: T0 + 101 * MIN, attemptId: 'att-2', completionHash: COMPLETION_2, spotifyUserId: 'ann2',
+  granted({ at: T0 + 101 * MIN, attemptId: 'att-2', completionHash: COMPLETION_2, spotifyUserId: asSealed('ann2'),
     accessToken: sealed('access-b'), refreshToken: sealed('refresh-b') }),
 ];
 
@@ -90,8 +90,8 @@ export const cmd = {
     ({ type: 'startLogin', now: T0, attemptId: 'att-1', keyId: 'key-1', stateHash: STATE_1, verifier: sealed('verifier-1'), ...o }),
   recordGrant: (o: CmdOver<'recordGrant'> = {}): Cmd<'recordGrant'> => {
     const now = o.now ?? T0 + MIN;
-    return { type: 'recordGrant', now, stateHash: STATE_1, completionHash: COMPLETION_1, spotifyUserId: 'ann',
-      displayName: 'Ann', scopes: ['user-read-currently-playing', 'user-read-recently-played'],
+    return { type: 'recordGrant', now, stateHash: STATE_1, completionHash: COMPLETION_1, spotifyUserId: asSealed('ann'),
+      displayName: asSealed('Ann'), scopes: ['user-read-currently-playing', 'user-read-recently-played'],
       accessToken: sealed('access-1'), refreshToken: sealed('refresh-1'), accessExpiresAt: now + 3_600_000, ...o };
   },
   denyLogin: (o: CmdOver<'denyLogin'> = {}): Cmd<'denyLogin'> =>

@@ -91,12 +91,13 @@ Tables('user_oauth_tokens holds the live links and the grant that waits for /sta
   const keys = [...rows.keys()].sort();
   assert.equal(keys, [`grant:${U.confirming}`, `grant:${U.pending}`, `link:${U.failing}`, `link:${U.relinked}`].sort());
   const link = rows.get(`link:${U.relinked}`) as TokenRow;
-  assert.is(link.spotifyUserId, 'carol');
+  assert.ok(link.spotifyUserId.startsWith('v1.'), 'the Spotify user id is sealed too');
+  assert.is(await h.vault.open(link.keyId, link.spotifyUserId, String(U.relinked)), 'carol');
   assert.is(link.keyId, (await h.links.status(U.relinked)).link!.keyId);
   assert.is(link.refreshExpiresAt, link.grantedAt + 180 * DAY);
   assert.ok(link.accessToken.startsWith('v1.') && link.refreshToken.startsWith('v1.'), 'sealed');
   const grant = rows.get(`grant:${U.confirming}`) as Partial<TokenRow>;
-  assert.is(grant.spotifyUserId, 'alice');
+  assert.ok(grant.spotifyUserId?.startsWith('v1.'), 'sealed until confirmed, and after');
   assert.ok(grant.accessToken?.startsWith('v1.'));
 });
 

@@ -25,10 +25,10 @@ const dataOf = <T extends { type: string }>(e: T) => {
 
 const Schemas = suite('link event schemas');
 
-Schemas('the registry lists every event the machine handles, each at v1', () => {
+Schemas('the registry lists every event the machine handles, each at v1 but GrantReceived@2 (personal data sealed)', () => {
   assert.equal([...LINK_EVENT_TYPES].sort(), eventTypes(linkMachine).sort());
   assert.is(linkEventSchemas.length, 12);
-  for (const entry of linkEventSchemas) assert.is(entry.v, 1);
+  for (const entry of linkEventSchemas) assert.is(entry.v, entry.type === 'GrantReceived' ? 2 : 1);
 });
 
 Schemas('every fixture event passes its schema unchanged', () => {
@@ -71,7 +71,7 @@ const Shapes = suite('stored and machine shapes');
 Shapes('an event round-trips through the stored { type, v, data } shape', () => {
   for (const event of ALL) {
     const stored = toStoredLinkEvent(event);
-    assert.is(stored.v, 1);
+    assert.is(stored.v, event.type === 'GrantReceived' ? 2 : 1);
     assert.not.ok('type' in stored.data);
     assert.equal(toLinkEvent(stored), event);
   }

@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { liveKeyIds } from '../../machines/spotifyLink.context.ts';
 import type { LinkCommand } from '../../machines/spotifyLink.commands.ts';
 import { decide } from '../../machines/spotifyLink.decide.ts';
-import { toLinkEvent, toStoredLinkEvent, type LinkEvent } from '../../machines/spotifyLink.events.ts';
+import { asSealed, toLinkEvent, toStoredLinkEvent, type LinkEvent } from '../../machines/spotifyLink.events.ts';
 import {
   evolve, foldLinkEvents, initialLinkSnapshot, keysToShred, linkStateName, type LinkSnapshot,
 } from '../../machines/spotifyLink.machine.ts';
@@ -64,7 +64,7 @@ function commandFor(s: LinkSnapshot, i: number, now: number, st: Step): LinkComm
     case 'startLogin':
       return { type: kind, now, attemptId: `att-${i}`, keyId: `key-${i}`, stateHash: hex(i, 'e'), verifier: sealed(`v${i}`) };
     case 'recordGrant':
-      return { type: kind, now, stateHash, completionHash: hex(i, 'c'), spotifyUserId: `sp${i}`, displayName: st.flag ? null : 'N',
+      return { type: kind, now, stateHash, completionHash: hex(i, 'c'), spotifyUserId: asSealed(`sp${i}`), displayName: st.flag ? null : asSealed('N'),
         scopes: ['user-read-currently-playing'], accessToken: sealed(`a${i}`), refreshToken: sealed(`r${i}`), accessExpiresAt: now + 3_600_000 };
     case 'denyLogin':
       return { type: kind, now, stateHash, error: 'access_denied' };

@@ -10,6 +10,7 @@ import { linkStream } from '../../link/linkLog.ts';
 import { withReader, type Command } from './command.ts';
 import { EXIT, ReplayError, usageError } from './errors.ts';
 import { iso, parseUserId, userNotFound } from './format.ts';
+import { redactSecretShapes } from './redact.ts';
 import { stateOf, walkStream } from './walkStream.ts';
 
 /** Where to stop: a stream position or an instant. */
@@ -66,7 +67,8 @@ export const atCommand: Command = {
       }
       const step = count > 0 ? steps[count - 1]! : undefined;
       const snapshot = step ? step.after : initialLinkSnapshot();
-      const summary = summarizeLink(snapshot);
+      // The Spotify user id and name are sealed: shown as ‹redacted› like every sealed value.
+      const summary = redactSecretShapes(summarizeLink(snapshot));
       const event = step ? { position: step.event.meta.streamPosition, time: step.event.meta.time, type: step.event.type } : null;
       const state = stateOf(snapshot);
       const head = event ? `#${event.position} (${event.time} ${event.type})` : 'before its first event';

@@ -57,7 +57,7 @@ export const historyCommand: Command = {
   description:
     "Replays the user's stream (link-<userId>) through the link machine and prints, per event, its\n" +
     'stream position (and global position), time, type, the state before → after, and its data.\n' +
-    'Sealed tokens, the PKCE verifier and the state/completion hashes print as ‹redacted›.\n' +
+    'Sealed tokens, the PKCE verifier, the Spotify user id and name and the state/completion hashes print as ‹redacted›.\n' +
     'An event the machine refuses is marked and leaves the state unchanged (exit 1).',
   options: { last: { type: 'string', valueName: '<n>', description: 'show only the last n events (the fold still starts at 0)' } },
   acceptsCopy: true,

@@ -1,7 +1,9 @@
 /**
  * Redaction of event data for printing: every sealed string (tokens, PKCE verifier) and every
- * hash (of an OAuth `state` or a completion id) becomes {@link REDACTED}. Ids, times, scopes,
- * reasons and Spotify user names stay – they are what an operator debugs with.
+ * hash (of an OAuth `state` or a completion id) becomes {@link REDACTED}; so do the Spotify user
+ * id and display name, sealed since `GrantReceived@2` (the replay tool holds no data key, and
+ * after `/unlink` nobody does). Ids, times, scopes and reasons stay – they are what an operator
+ * debugs with.
  *
  * Three independent nets, so that a field added to an event later cannot slip through:
  * 1. the event's schema: a field declared as `SealedSchema` or `Sha256Hex` is secret;
@@ -73,4 +75,18 @@ function redactValue(type: string, field: string, value: unknown): unknown {
 export function redactEventData(type: string, data: unknown): Record<string, unknown> {
   const out = redactValue(type, '', data);
   return typeof out === 'object' && out !== null && !Array.isArray(out) ? (out as Record<string, unknown>) : { value: out };
+}
+
+/**
+ * A copy of `value` with every sealed- or digest-shaped string replaced by {@link REDACTED},
+ * whatever its field name (a summary's `state` is a machine state, not an OAuth state).
+ * @example redactSecretShapes({ link: { spotifyUserId: 'v1.0a1b2c3d.…' } }).link.spotifyUserId === '‹redacted›'
+ */
+export function redactSecretShapes<T>(value: T): T {
+  if (typeof value === 'string') return (looksSecret(value) ? REDACTED : value) as T;
+  if (Array.isArray(value)) return value.map((v) => redactSecretShapes(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecretShapes(v)])) as T;
+  }
+  return value;
 }

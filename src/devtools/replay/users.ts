@@ -10,6 +10,7 @@ import { withReader, type Command } from './command.ts';
 import type { LogReader } from './dataDir.ts';
 import { EXIT } from './errors.ts';
 import { columns } from './format.ts';
+import { looksSecret, REDACTED } from './redact.ts';
 
 /** One line of `replay users --json`. */
 export interface UserLine {
@@ -33,6 +34,10 @@ export async function tableLag(reader: LogReader, projection: { name: string; ve
   ];
 }
 
+function shownUserId(id: string | null): string | null {
+  return id !== null && looksSecret(id) ? REDACTED : id;
+}
+
 async function listUsers(reader: LogReader): Promise<UserLine[]> {
   const users: UserLine[] = [];
   for await (const [key, row] of reader.table<LinkStateRow>(linkStateProjection.name).entries()) {
@@ -44,7 +49,8 @@ async function listUsers(reader: LogReader): Promise<UserLine[]> {
       state: summary.state,
       events: row.version + 1,
       lastEvent: last ? { type: last.type, time: last.meta.time, position: last.meta.streamPosition } : null,
-      spotifyUserId: summary.link?.spotifyUserId ?? summary.attempt?.spotifyUserId ?? null,
+      // Sealed since GrantReceived@2 (the tool holds no data key): shown as ‹redacted›.
+      spotifyUserId: shownUserId(summary.link?.spotifyUserId ?? summary.attempt?.spotifyUserId ?? null),
     });
   }
   return users.sort((a, b) => a.userId - b.userId);

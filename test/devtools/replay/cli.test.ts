@@ -58,7 +58,7 @@ Cli('users lists every user with the state their history left them in', async ()
   assert.equal(json.users.map((u: { userId: number; state: string }) => [u.userId, u.state]), USER_IDS.map((id) => [id, LOG_FINAL_STATES[id]]));
   const relinked = json.users[0];
   assert.equal(Object.keys(relinked).sort(), ['events', 'lastEvent', 'spotifyUserId', 'state', 'userId']);
-  assert.is(relinked.spotifyUserId, 'carol');
+  assert.is(relinked.spotifyUserId, '‹redacted›', 'sealed personal data: the tool holds no data key');
   assert.is(relinked.lastEvent.type, 'RelinkReminderSent');
   assert.match(relinked.lastEvent.time, /^\d{4}-\d\d-\d\dT/);
 });
@@ -72,7 +72,8 @@ Cli('history shows each event with position, time, type and the state before →
   assert.match(r.stdout, /^#8\s+\S+\s+RelinkReminderSent\s+linked → linked/m);
   assert.match(r.stdout, /accessToken=‹redacted›\s+refreshToken=‹redacted›/);
   assert.match(r.stdout, /stateHash=‹redacted›\s+verifier=‹redacted›/);
-  assert.match(r.stdout, /spotifyUserId=carol/, 'what an operator debugs with stays readable');
+  assert.match(r.stdout, /spotifyUserId=‹redacted›\s+displayName=‹redacted›/, 'personal data is sealed like the tokens');
+  assert.not.match(r.stdout, /carol|Carol|alice|Alice/, 'no Spotify user id or name');
 
   const json = (await runReplay(['history', '1', '--json', '--last', '2'], { dataDir: log.dataDir })).json();
   assert.equal(Object.keys(json).sort(), ['events', 'problems', 'state', 'stream', 'total', 'userId']);
@@ -122,9 +123,9 @@ Cli('at travels to a stream position or a moment and prints the state then', asy
   assert.is(byPosition.code, 0, byPosition.stderr);
   assert.match(byPosition.stdout, /^user 1 as of position 3: refreshing$/m);
   assert.match(byPosition.stdout, /last event applied: #3 \(\S+ RefreshStarted\); 5 later event\(s\) not applied/);
-  assert.match(byPosition.stdout, /link\.spotifyUserId: alice/, 'before the re-link to carol');
+  assert.match(byPosition.stdout, /link\.spotifyUserId: ‹redacted›/, 'sealed personal data');
   assert.match(byTime.stdout, /: linked$/m);
-  assert.match(byTime.stdout, /link\.spotifyUserId: carol/);
+  assert.match(byTime.stdout, /link\.spotifyUserId: ‹redacted›/);
   assert.match(before.stdout, /: unlinked$/m);
   assert.match(before.stdout, /before its first event/);
   assert.is(beyond.code, 1);

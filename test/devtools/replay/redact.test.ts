@@ -30,7 +30,8 @@ Redact('the secret fields read ‹redacted›, the facts an operator needs stay'
   const shown = redactEventData(type, data);
   for (const field of ['completionHash', 'accessToken', 'refreshToken']) assert.is(shown[field], REDACTED);
   assert.is(shown['attemptId'], 'att-1');
-  assert.is(shown['spotifyUserId'], 'ann');
+  assert.is(shown['spotifyUserId'], REDACTED, 'personal data is sealed (GrantReceived@2)');
+  assert.is(shown['displayName'], REDACTED);
   assert.equal(shown['scopes'], ['user-read-currently-playing', 'user-read-recently-played']);
   const start = redactEventData('LoginStarted', toStoredLinkEvent(started()).data);
   assert.equal([start['stateHash'], start['verifier'], start['keyId'], start['relink']], [REDACTED, REDACTED, 'key-1', false]);
@@ -40,7 +41,8 @@ Redact('the secret fields read ‹redacted›, the facts an operator needs stay'
 Redact('the schema decides first: a sealed or hashed field is secret whatever its name', () => {
   assert.ok(isSecretField('TokensRefreshed', 'refreshToken'));
   assert.ok(isSecretField('GrantReceived', 'completionHash'));
-  assert.not.ok(isSecretField('GrantReceived', 'spotifyUserId'));
+  assert.ok(isSecretField('GrantReceived', 'spotifyUserId'), 'sealed since GrantReceived@2');
+  assert.ok(isSecretField('GrantReceived', 'displayName'));
   assert.not.ok(isSecretField('LoginStarted', 'keyId'));
 });
 
