@@ -23,13 +23,12 @@ import pino from 'pino';
 import type { RootDb } from '../eventlog/index.ts';
 import type { BotContext } from '../src/bot/context.ts';
 import { createMusicPort } from '../src/bot/music/musicPort.ts';
-import { pickLocale } from '../src/i18n/locale.ts';
-import { t } from '../src/i18n/translate.ts';
 import { openAudioCache } from '../src/music/cache/audioCache.ts';
 import { createMusicService } from '../src/music/musicService.ts';
 import { FakeBotApi } from '../test/helpers/fakeBotApi.ts';
 import { LocalSearchSource, startFakeMusicSources } from '../test/helpers/fakeMusicSources.ts';
 import { generateClip, startMediaServer } from '../test/helpers/mediaServer.ts';
+import { useStandInI18n } from '../test/helpers/musicHarness.ts';
 import { missVsNaive } from './musicMissVsNaive.ts';
 
 /** Options of {@link run}; the defaults are what the report quotes. */
@@ -50,15 +49,6 @@ const silent = pino({ level: 'silent' });
 /** Resolves once the fake has answered `count` calls of `method` (polled: no per-call waiters). */
 async function callsReach(fake: FakeBotApi, method: string, count: number): Promise<void> {
   while (fake.callsOf(method).length < count) await new Promise((r) => setTimeout(r, 2));
-}
-
-function i18n(bot: Bot<BotContext>): void {
-  bot.use((ctx, next) => {
-    const locale = pickLocale(ctx.from?.language_code);
-    ctx.locale = locale;
-    ctx.t = (key, args) => t(locale, key, args);
-    return next();
-  });
 }
 
 /** Messages/s of one bot: `messages` link messages from 10 users, until `method` was called as often. */
@@ -82,7 +72,7 @@ async function cacheHit(o: Required<MusicBenchOptions>): Promise<void> {
   };
   const service = createMusicService({ config, db, logger: silent, search: new LocalSearchSource() });
   const ours = new Bot<BotContext>(fake.token, { client: { apiRoot: fake.apiRoot } });
-  i18n(ours);
+  useStandInI18n(ours);
   ours.use(createMusicPort(service).composer);
   const bare = new Bot(fake.token, { client: { apiRoot: fake.apiRoot } });
   bare.on('message:text', (ctx) => ctx.reply(ctx.message.text));
@@ -129,7 +119,7 @@ async function cacheMiss(o: Required<MusicBenchOptions>): Promise<void> {
   };
   const service = createMusicService({ config, db: new MemoryLevel() as unknown as RootDb, logger: silent, search, options: { tempRoot, allowPrivateAddresses: true } });
   const bot = new Bot<BotContext>(fake.token, { client: { apiRoot: fake.apiRoot } });
-  i18n(bot);
+  useStandInI18n(bot);
   bot.use(createMusicPort(service).composer);
   const running = bot.start();
   await fake.whenPolling();

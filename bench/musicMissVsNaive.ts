@@ -22,14 +22,13 @@ import pino from 'pino';
 import type { RootDb } from '../eventlog/index.ts';
 import type { BotContext } from '../src/bot/context.ts';
 import { createMusicPort } from '../src/bot/music/musicPort.ts';
-import { pickLocale } from '../src/i18n/locale.ts';
-import { t } from '../src/i18n/translate.ts';
 import { createMusicService } from '../src/music/musicService.ts';
 import { runProcess } from '../src/music/tools/runProcess.ts';
 import { FakeBotApi } from '../test/helpers/fakeBotApi.ts';
 import { startFakeMusicSources } from '../test/helpers/fakeMusicSources.ts';
 import { writeFakeYtDlpSearch, type WorldVideo } from '../test/helpers/fakeYtDlpSearch.ts';
 import { startMediaServer } from '../test/helpers/mediaServer.ts';
+import { useStandInI18n } from '../test/helpers/musicHarness.ts';
 
 const silent = pino({ level: 'silent' });
 const CLIP_SECONDS = 8;
@@ -88,12 +87,7 @@ export async function missVsNaive(requests: number): Promise<void> {
     options: { tempRoot, urls: { youtube: media.baseUrl }, allowPrivateAddresses: true },
   });
   const ours = new Bot<BotContext>(fake.token, { client: { apiRoot: fake.apiRoot } });
-  ours.use((ctx, next) => {
-    const locale = pickLocale(ctx.from?.language_code);
-    ctx.locale = locale;
-    ctx.t = (key, args) => t(locale, key, args);
-    return next();
-  });
+  useStandInI18n(ours);
   ours.use(createMusicPort(service).composer);
   const naive = new Bot(fake.token, { client: { apiRoot: fake.apiRoot } });
   naive.on('message:text', async (ctx) => {

@@ -81,6 +81,16 @@ export interface MusicHarness {
   close(opts?: { keepServers?: boolean }): Promise<void>;
 }
 
+/** The stand-in for the bot's i18n middleware: `ctx.locale` and `ctx.t` from the sender's language. */
+export function useStandInI18n(bot: Bot<BotContext>): void {
+  bot.use((ctx, next) => {
+    const locale = pickLocale(ctx.from?.language_code);
+    ctx.locale = locale;
+    ctx.t = (key, args) => t(locale, key, args);
+    return next();
+  });
+}
+
 /** Starts a harness. */
 export async function startMusicHarness(o: MusicHarnessOptions = {}): Promise<MusicHarness> {
   const fake = o.fake ?? (await FakeBotApi.start());
@@ -126,12 +136,7 @@ export async function startMusicHarness(o: MusicHarnessOptions = {}): Promise<Mu
   });
   const port = createMusicPort(service, { progressIntervalMs: 0, ...o.port });
   const bot = new Bot<BotContext>(fake.token, { client: { apiRoot: fake.apiRoot } });
-  bot.use((ctx, next) => {
-    const locale = pickLocale(ctx.from?.language_code);
-    ctx.locale = locale;
-    ctx.t = (key, args) => t(locale, key, args);
-    return next();
-  });
+  useStandInI18n(bot);
   o.extra?.(bot, port);
   bot.use(port.composer);
   bot.catch((err) => log.logger.error({ err: err.error }, 'bot error'));
