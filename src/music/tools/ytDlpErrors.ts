@@ -9,6 +9,7 @@
  * content isn't available, try again later" and a broken player client as an HTTP 403 or
  * "Requested format is not available" — none of which means the item is gone.
  */
+import { scrubText } from '../../log.ts';
 import { MusicError, type MusicErrorCode } from '../errors.ts';
 
 const RULES: readonly [RegExp, MusicErrorCode][] = [
@@ -35,13 +36,13 @@ const RULES: readonly [RegExp, MusicErrorCode][] = [
 ];
 
 /**
- * The last `ERROR:` line of yt-dlp's stderr (or its last line), trimmed for logs, with any
- * `user:password@` of a proxy URL removed.
+ * The last `ERROR:` line of yt-dlp's stderr (or its last line), trimmed for logs, with a
+ * proxy URL's `user:password@` and other secrets in URLs removed by the logger's `scrubText`.
  */
 export function ytDlpErrorLine(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
   const error = [...lines].reverse().find((l) => l.startsWith('ERROR:')) ?? lines.at(-1) ?? '';
-  return error.replace(/\/\/[^/@\s]+@/g, '//[redacted]@').slice(0, 300);
+  return scrubText(error).slice(0, 300);
 }
 
 /** Classifies a failed yt-dlp run by its stderr. */

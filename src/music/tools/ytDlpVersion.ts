@@ -49,12 +49,13 @@ export function versionAgeDays(version: YtDlpVersion, now: number): number {
 
 /**
  * The last non-empty line of a tool's output, for a log line: secrets in URLs (a proxy's
- * `user:password@`, tokens in query strings) are removed, and it is cut to 300 characters.
+ * `user:password@`, tokens in query strings) are removed by the logger's `scrubText`, and it
+ * is cut to 300 characters.
  */
 export function lastLine(...outputs: string[]): string {
   const lines = outputs.join('\n').split('\n').map((l) => l.trim()).filter(Boolean);
   const line = lines.at(-1) ?? '';
-  return scrubText(line.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1[redacted]@')).slice(0, 300);
+  return scrubText(line).slice(0, 300);
 }
 
 /** Options of {@link readYtDlpVersion}. */
