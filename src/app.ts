@@ -13,8 +13,9 @@
  *
  * Stop (`stop()`, see `src/ops/shutdown.ts`): stop taking updates (polling or webhook) →
  * wait for updates in hand → close HTTP (in-flight callbacks finish) → control socket →
- * downloads → yt-dlp upkeep → mailboxes and sweeper → vault compaction → LevelDB. Waiting steps share one
- * grace period; closing steps always run, so the data dir is released even when work is cut off.
+ * downloads → yt-dlp upkeep → mailboxes and sweeper → vault compaction → LevelDB. Waiting
+ * steps share one grace period; closing steps always run, so the data dir is released even
+ * when work is cut off.
  */
 import { mkdir } from 'node:fs/promises';
 import { masterKey, openEventStore, openTokenVault, type EventStore } from '../eventlog/index.ts';
