@@ -1,10 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createHttpServer, type HttpServer } from '../../src/http/server.ts';
+import type { HttpServer } from '../../src/http/server.ts';
 import { createCallbackRoute } from '../../src/http/callbackRoute.ts';
-import { createHealthRoutes } from '../../src/http/healthRoutes.ts';
 import { t } from '../../src/i18n/translate.ts';
 import { createFakeCallbackFlow } from '../helpers/fakeCallbackFlow.ts';
+import { healthAndCallbackRoutes, startLocalServer } from '../helpers/localServer.ts';
 import { createMemoryLogger } from '../helpers/memoryLogger.ts';
 import { rawRequest, requestText, type RawResponse } from '../helpers/rawHttp.ts';
 
@@ -107,16 +107,7 @@ const rows: Row[] = [
 const Table = suite('callback route: bad input table');
 
 Table.before(async () => {
-  server = createHttpServer({
-    host: '127.0.0.1',
-    port: 0,
-    logger: log.logger,
-    routes: [
-      ...createHealthRoutes({ readiness: () => ({ dataDir: true, bot: true }) }),
-      createCallbackRoute({ flow, botUsername: 'MusicLinkTestBot', logger: log.logger }),
-    ],
-  });
-  ({ port } = await server.listen());
+  ({ server, port } = await startLocalServer({ logger: log.logger, routes: healthAndCallbackRoutes({ flow, botUsername: 'MusicLinkTestBot', logger: log.logger }) }));
 });
 Table.after(() => server.close(1_000));
 
@@ -154,13 +145,7 @@ Table.run();
 const Happy = suite('callback route: completed login');
 
 Happy.before(async () => {
-  server = createHttpServer({
-    host: '127.0.0.1',
-    port: 0,
-    logger: log.logger,
-    routes: [createCallbackRoute({ flow, botUsername: '@MusicLinkTestBot', logger: log.logger })],
-  });
-  ({ port } = await server.listen());
+  ({ server, port } = await startLocalServer({ logger: log.logger, routes: [createCallbackRoute({ flow, botUsername: '@MusicLinkTestBot', logger: log.logger })] }));
 });
 Happy.after(() => server.close(1_000));
 
@@ -229,8 +214,7 @@ Happy('a completion id the flow got wrong never reaches a t.me link', async () =
     botUsername: 'MusicLinkTestBot',
     logger: log.logger,
   });
-  const other = createHttpServer({ host: '127.0.0.1', port: 0, logger: log.logger, routes: [broken] });
-  const { port: p } = await other.listen();
+  const { server: other, port: p } = await startLocalServer({ logger: log.logger, routes: [broken] });
   try {
     const res = await rawRequest(p, get(`${CALLBACK}?state=${S.happy}&code=${CODE}`));
     assert.is(res.status, 500);

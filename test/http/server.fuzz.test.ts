@@ -8,14 +8,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { createHttpServer, type HttpServer } from '../../src/http/server.ts';
-import { createCallbackRoute } from '../../src/http/callbackRoute.ts';
-import { createHealthRoutes } from '../../src/http/healthRoutes.ts';
+import type { HttpServer } from '../../src/http/server.ts';
 import { Bot, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { BotContext } from '../../src/bot/context.ts';
 import { createWebhookRoute } from '../../src/bot/webhookRoute.ts';
 import { createFakeCallbackFlow } from '../helpers/fakeCallbackFlow.ts';
+import { healthAndCallbackRoutes, startLocalServer } from '../helpers/localServer.ts';
 import { createMemoryLogger } from '../helpers/memoryLogger.ts';
 import { rawRequest } from '../helpers/rawHttp.ts';
 
@@ -43,19 +42,12 @@ const onCrash = (err: unknown) => crashes.push(err);
 Fuzz.before(async () => {
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
-  server = createHttpServer({
-    host: '127.0.0.1',
-    port: 0,
+  ({ server, port } = await startLocalServer({
     logger: log.logger,
-    routes: [
-      ...createHealthRoutes({ readiness: () => ({ dataDir: true, bot: true }) }),
-      createCallbackRoute({ flow, botUsername: 'FuzzTestBot', logger: log.logger }),
-      webhook,
-    ],
+    routes: [...healthAndCallbackRoutes({ flow, botUsername: 'FuzzTestBot', logger: log.logger }), webhook],
     // Short timeouts: a generated request that leaves the server waiting must end quickly.
     limits: { headersTimeoutMs: 2_000, requestTimeoutMs: 2_000 },
-  });
-  ({ port } = await server.listen());
+  }));
 });
 Fuzz.after(async () => {
   await server.close(1_000);
