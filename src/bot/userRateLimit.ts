@@ -1,6 +1,6 @@
 /**
  * Per-user limits that keep one user from spending what everybody shares: the bot's
- * concurrency (a bounded backlog, `perUserQueue.ts`), the Spotify app's rate limit (a number
+ * concurrency (a bounded backlog, `userBacklog.ts`), the Spotify app's rate limit (a number
  * of Spotify-reading commands per minute) and Telegram's patience (one "slow down" notice per
  * minute, not one per dropped update).
  */
