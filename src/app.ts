@@ -163,7 +163,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     stopStep('ytdlp', 'close', (remaining) => ytdlp.stop(Math.min(remaining, 10_000)));
 
     const bot = createBot({ config, links, spotify, music: createMusicPort(music), logger, ...(options.bot ? { options: options.bot } : {}) });
-    const updates = trackUpdates(bot.bot, (type, outcome) => metrics.updates.inc({ type, outcome }));
+    const updates = trackUpdates(bot, (type, outcome) => metrics.updates.inc({ type, outcome }));
     metrics.gauge('telegram_updates_in_flight', 'Telegram updates being handled right now', [], () => updates.inFlight());
     relay.connect(bot.notifier);
 

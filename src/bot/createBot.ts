@@ -88,7 +88,13 @@ export interface BotDeps {
   options?: BotOptions;
 }
 
-/** A built bot and the handles `main.ts` wires. */
+/**
+ * Told of every update handed to grammY (by polling or the webhook route), with its
+ * handling: it settles when the update is handled, or rejects as the handling does.
+ */
+export type UpdateListener = (update: Update, handling: Promise<void>) => void;
+
+/** A built bot and the handles `app.ts` wires. */
 export interface BotApp {
   readonly bot: Bot<BotContext>;
   /** Give it to the link service (through a `NotifierRelay`). */
@@ -100,6 +106,11 @@ export interface BotApp {
    * is dropped before grammY builds its context (cheap), the rest go to `bot.handleUpdate`.
    */
   handleUpdate(update: Update): Promise<void>;
+  /**
+   * Adds a listener for every update {@link handleUpdate} hands to grammY (metrics, and
+   * shutdown waiting for updates in hand). Updates dropped before grammY are not told.
+   */
+  onUpdate(listener: UpdateListener): void;
   /** `POST /telegram/webhook` for the HTTP server; only in webhook mode. */
   readonly webhookRoute?: Route;
   /** Menu, then polling or `setWebhook`. Rejects when Telegram refuses the token or the webhook. */
@@ -123,6 +134,7 @@ export function createBot(deps: BotDeps): BotApp {
   let runner: RunnerHandle | undefined;
   let started = false;
   const inFlight = new Set<Promise<void>>();
+  const listeners: UpdateListener[] = [];
 
   // Transformers: the last installed runs first, so auto-retry wraps flood control.
   if (options.transport) bot.api.config.use(options.transport);
@@ -181,6 +193,7 @@ export function createBot(deps: BotDeps): BotApp {
     webhook && config.telegram.webhookSecret
       ? createWebhookRoute({
           bot,
+          handleUpdate,
           secret: config.telegram.webhookSecret,
           logger,
           ...(options.webhookAnswerMs !== undefined && { answerWithinMs: options.webhookAnswerMs }),
@@ -191,6 +204,7 @@ export function createBot(deps: BotDeps): BotApp {
         })
       : undefined;
 
+  // The one door to grammY for polling and the webhook route alike.
   function handleUpdate(update: Update): Promise<void> {
     // A flooding user's update that would be dropped anyway is dropped before grammY builds
     // its context: the flood then costs the other users as little as possible.
@@ -199,7 +213,9 @@ export function createBot(deps: BotDeps): BotApp {
       if (lastUpdateId === undefined || update.update_id > lastUpdateId) lastUpdateId = update.update_id;
       return Promise.resolve();
     }
-    return bot.handleUpdate(update);
+    const handling = bot.handleUpdate(update);
+    for (const listener of listeners) listener(update, handling);
+    return handling;
   }
 
   async function start(): Promise<void> {
@@ -283,6 +299,7 @@ export function createBot(deps: BotDeps): BotApp {
     notifier: createBotNotifier({ api: bot.api, locales }),
     locales,
     handleUpdate,
+    onUpdate: (listener) => void listeners.push(listener),
     ...(webhookRoute && { webhookRoute }),
     start,
     stop,

@@ -28,6 +28,11 @@ export const WEBHOOK_PATH = '/telegram/webhook';
 /** Options of {@link createWebhookRoute}. */
 export interface WebhookRouteOptions {
   readonly bot: Bot<BotContext>;
+  /**
+   * Hands the update to the bot; `createBot` gives its own, the one polling uses too, so
+   * both count and drop updates the same way. Default `bot.handleUpdate`.
+   */
+  readonly handleUpdate?: (update: Update) => Promise<void>;
   /** `WEBHOOK_SECRET`, the `secret_token` given to `setWebhook`. */
   readonly secret: string;
   readonly logger: Logger;
@@ -51,6 +56,7 @@ function sameSecret(given: string, expected: string): boolean {
 /** The webhook route; see the module comment for what it answers. */
 export function createWebhookRoute(options: WebhookRouteOptions): Route {
   const { bot, secret, logger } = options;
+  const handleUpdate = options.handleUpdate ?? ((update: Update) => bot.handleUpdate(update));
   const answerWithinMs = options.answerWithinMs ?? 10_000;
   const refuse = (headers: IncomingHttpHeaders): RouteResponse | undefined => {
     const given = headers['x-telegram-bot-api-secret-token'];
@@ -72,7 +78,7 @@ export function createWebhookRoute(options: WebhookRouteOptions): Route {
         return { status: 400, logFields: { rejected: 'body' } };
       }
       if (!bot.isInited()) return { status: 503, logFields: { rejected: 'notStarted' } };
-      const handling = bot.handleUpdate(update).catch(async (err: unknown) => {
+      const handling = handleUpdate(update).catch(async (err: unknown) => {
         try {
           await bot.errorHandler(err as never);
         } catch (handlerErr) {

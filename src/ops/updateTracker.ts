@@ -3,22 +3,25 @@
  * can wait for them: with `@grammyjs/runner` the bot's `stop()` stops fetching, but updates
  * already handed to the concurrent sink keep running on their own.
  *
- * It wraps `bot.handleUpdate`, the one entry both the runner (polling) and the webhook route
- * call. (A hook in `createBot` would be cleaner; until it exists this keeps src/bot untouched.)
+ * It listens at the bot's one door to grammY (`BotApp.onUpdate`: `createBot`'s `handleUpdate`,
+ * which both the runner (polling) and the webhook route call), so nothing is wrapped or
+ * replaced. Updates the bot drops before grammY (a flooding user's, see `userBacklog.ts`)
+ * are not counted.
  *
  * @example
- * const tracker = trackUpdates(app.bot.bot, (type, outcome) => metrics.updates.inc({ type, outcome }));
+ * const tracker = trackUpdates(app.bot, (type, outcome) => metrics.updates.inc({ type, outcome }));
  * await app.bot.stop();
  * await tracker.idle();
  */
 import type { Update } from 'grammy/types';
+import type { UpdateListener } from '../bot/createBot.ts';
 
 /** The update kinds the bot asks for; anything else is counted as `other`. */
 const KNOWN_TYPES: ReadonlySet<string> = new Set(['message', 'edited_message', 'callback_query', 'inline_query', 'chosen_inline_result', 'my_chat_member']);
 
-/** The part of a grammY `Bot` the tracker wraps. */
-export interface UpdateHandler {
-  handleUpdate(update: Update, ...rest: any[]): Promise<void>;
+/** The part of a `BotApp` the tracker listens to. */
+export interface UpdateSource {
+  onUpdate(listener: UpdateListener): void;
 }
 
 /** What {@link trackUpdates} returns. */
@@ -37,13 +40,11 @@ export function updateType(update: Update): string {
   return 'other';
 }
 
-/** Wraps `bot.handleUpdate`; `onHandled` is called once per update when it settles. */
-export function trackUpdates(bot: UpdateHandler, onHandled?: (type: string, outcome: 'ok' | 'error') => void): UpdateTracker {
+/** Listens to `source`'s updates; `onHandled` is called once per update when it settles. */
+export function trackUpdates(source: UpdateSource, onHandled?: (type: string, outcome: 'ok' | 'error') => void): UpdateTracker {
   const running = new Set<Promise<unknown>>();
-  const original = bot.handleUpdate.bind(bot);
-  bot.handleUpdate = (update: Update, ...rest: any[]) => {
+  source.onUpdate((update, handling) => {
     const type = updateType(update);
-    const handling = original(update, ...rest);
     const report = (outcome: 'ok' | 'error') => {
       try {
         onHandled?.(type, outcome);
@@ -57,8 +58,7 @@ export function trackUpdates(bot: UpdateHandler, onHandled?: (type: string, outc
     );
     running.add(settled);
     void settled.finally(() => running.delete(settled));
-    return handling;
-  };
+  });
   return {
     inFlight: () => running.size,
     async idle() {

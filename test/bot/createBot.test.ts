@@ -1,6 +1,7 @@
 /**
  * The bot as a whole: start-up (command menus, polling or webhook), Telegram's 429 retried,
- * the webhook's secret check, languages, the allowlist, the fallback and `bot.catch`.
+ * the webhook's secret check, languages, the allowlist, the fallback and `bot.catch`; every
+ * update handed to grammY, polled or posted, is told to the `onUpdate` listeners (metrics).
  */
 import { Composer } from 'grammy';
 import type { Update } from 'grammy/types';
@@ -22,10 +23,14 @@ Bot.after.each(async () => {
 
 Bot('start-up sets the command menu in English (default) and Russian (ru, uk, be, kk) and polls', async () => {
   h = await startBotHarness();
+  const handled: number[] = [];
+  h.app.onUpdate((update, handling) => void handling.then(() => handled.push(update.update_id)));
   const alice = h.fake.createUser();
-  h.fake.sendCommand(alice, 'help');
+  const help = h.fake.sendCommand(alice, 'help');
   await h.replyTo(alice);
   assert.is(h.app.isConnected(), true);
+  await h.app.stop();
+  assert.equal(handled, [help.update_id], 'the polled update reached the listeners once');
   assert.equal(h.fake.commandsFor('')?.commands.map((c) => c.command), ['start', 'help', 'login', 'unlink', 'now', 'recent']);
   assert.is(h.fake.commandsFor('en')?.commands[4]?.description, 'What is playing now');
   for (const code of ['ru', 'uk', 'be', 'kk']) assert.is(h.fake.commandsFor(code)?.commands[4]?.description, 'Что играет сейчас', code);
@@ -133,11 +138,14 @@ Bot('webhook mode: setWebhook with the secret; updates with it are handled, a wr
   assert.is(hook.secretToken, h.config.telegram.webhookSecret);
   assert.equal(hook.allowedUpdates, ['message', 'callback_query', 'inline_query']);
   assert.is(h.app.isConnected(), true);
+  const handled: number[] = [];
+  h.app.onUpdate((update, handling) => void handling.then(() => handled.push(update.update_id)));
 
   const alice = h.fake.createUser();
   const update = h.fake.sendCommand(alice, 'help');
   assert.is(await h.fake.webhookDelivery(update.update_id), 200);
   assert.match((await h.replyTo(alice)).params.text, '/recent');
+  assert.equal(handled, [update.update_id], 'the posted update reached the listeners once');
 
   const forged: Update = { ...update, update_id: update.update_id + 1000 };
   assert.is(await h.fake.deliverWebhook(hook.url, forged, 'wrong-secret-wrong-secret'), 401);

@@ -1,17 +1,28 @@
 import type { Update } from 'grammy/types';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { trackUpdates, updateType, type UpdateHandler } from '../../src/ops/updateTracker.ts';
+import { trackUpdates, updateType } from '../../src/ops/updateTracker.ts';
+import type { UpdateListener } from '../../src/bot/createBot.ts';
 
 const Tracker = suite('updates in flight');
 
 const message = (id: number): Update => ({ update_id: id, message: { message_id: id, date: 0, chat: { id: 1, type: 'private', first_name: 'A' }, text: 'hi' } }) as Update;
 const inline = (id: number): Update => ({ update_id: id, inline_query: { id: String(id), from: { id: 1, is_bot: false, first_name: 'A' }, query: '', offset: '' } });
 
+/**
+ * A bot whose `handleUpdate` tells its listeners, like `createBot`'s, and settles each
+ * update when the test opens its gate.
+ */
 function gatedBot() {
   const gates: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
-  const bot: UpdateHandler = {
-    handleUpdate: () => new Promise<void>((resolve, reject) => void gates.push({ resolve, reject })),
+  const listeners: UpdateListener[] = [];
+  const bot = {
+    onUpdate: (listener: UpdateListener) => void listeners.push(listener),
+    handleUpdate(update: Update): Promise<void> {
+      const handling = new Promise<void>((resolve, reject) => void gates.push({ resolve, reject }));
+      for (const listener of listeners) listener(update, handling);
+      return handling;
+    },
   };
   return { bot, gates };
 }
