@@ -24,11 +24,8 @@ export interface ParsedRequest {
 
 /** The body could not be read as any format Telegram accepts. */
 export class UnreadableBodyError extends Error {
+  override readonly name = 'UnreadableBodyError';
   readonly code = 'FAKE_UNREADABLE_BODY';
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnreadableBodyError';
-  }
 }
 
 async function readAll(req: IncomingMessage): Promise<Buffer> {

@@ -37,11 +37,8 @@ export interface CallViolation extends Violation {
 
 /** Thrown when the awaited call does not come in time, or the fake closes first. */
 export class CallNotMadeError extends Error {
+  override readonly name = 'CallNotMadeError';
   readonly code = 'FAKE_CALL_NOT_MADE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'CallNotMadeError';
-  }
 }
 
 interface Waiter {
