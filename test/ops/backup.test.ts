@@ -28,6 +28,23 @@ async function writeTo(file: string, h: LinkHarness) {
   return writeBackup(h.store, createWriteStream(file, { mode: 0o600 }));
 }
 
+/**
+ * A live data dir (`root/live`) with users 1…`users` linked, backed up to `root/b.mbk`, then
+ * closed. With `keepSpotify` its fake Spotify stays up for a harness on a restored copy (the
+ * test closes it).
+ */
+async function backUpLive(options: { users?: number; keepSpotify?: boolean } = {}): Promise<{ file: string; h: LinkHarness }> {
+  const h = await startLinkHarness({ location: dbLocation(join(root, 'live')), key: KEY });
+  const file = join(root, 'b.mbk');
+  try {
+    for (let user = 1; user <= (options.users ?? 1); user++) await h.link(user);
+    await writeTo(file, h);
+  } finally {
+    await h.close({ keepSpotify: options.keepSpotify ?? false });
+  }
+  return { file, h };
+}
+
 async function rejectsWith(work: Promise<unknown>, code: string): Promise<OpsError> {
   try {
     await work;
@@ -73,14 +90,7 @@ Backup('a backup taken while links are written restores to a data dir that verif
 });
 
 Backup('the restored data dir refuses another master key, as the live one does', async () => {
-  const h = await startLinkHarness({ location: dbLocation(join(root, 'live')), key: KEY });
-  const file = join(root, 'b.mbk');
-  try {
-    await h.link(1);
-    await writeTo(file, h);
-  } finally {
-    await h.close({ keepSpotify: true });
-  }
+  const { file, h } = await backUpLive({ keepSpotify: true });
   await restoreBackup(file, join(root, 'restored'));
   try {
     const other = await startLinkHarness({ location: dbLocation(join(root, 'restored')), key: Buffer.alloc(32, 1), spotify: h.spotify });
@@ -203,14 +213,7 @@ Backup('an existing backup file is never overwritten, and a missing data dir is 
 });
 
 Backup('restore refuses a data dir that already holds data, and leaves it untouched', async () => {
-  const h = await startLinkHarness({ location: dbLocation(join(root, 'live')), key: KEY });
-  const file = join(root, 'b.mbk');
-  try {
-    await h.link(1);
-    await writeTo(file, h);
-  } finally {
-    await h.close();
-  }
+  const { file } = await backUpLive();
   const before = readdirSync(dbLocation(join(root, 'live'))).sort();
   await rejectsWith(restoreBackup(file, join(root, 'live')), 'RESTORE_TARGET_NOT_EMPTY');
   assert.equal(readdirSync(dbLocation(join(root, 'live'))).sort(), before);
