@@ -22,7 +22,8 @@ import { MemoryLevel } from 'memory-level';
 import pino from 'pino';
 import type { RootDb } from '../eventlog/index.ts';
 import type { BotContext } from '../src/bot/context.ts';
-import { createMusicPort } from '../src/bot/music/musicPort.ts';
+import { createMusicPort } from '../src/bot/musicChat/musicPort.ts';
+import { routeFeatures } from '../src/bot/routing.ts';
 import { openAudioCache } from '../src/music/cache/audioCache.ts';
 import { createMusicService } from '../src/music/musicService.ts';
 import { FakeBotApi } from '../test/helpers/fakeBotApi.ts';
@@ -73,7 +74,7 @@ async function cacheHit(o: Required<MusicBenchOptions>): Promise<void> {
   const service = createMusicService({ config, db, logger: silent, search: new LocalSearchSource() });
   const ours = new Bot<BotContext>(fake.token, { client: { apiRoot: fake.apiRoot } });
   useStandInI18n(ours);
-  ours.use(createMusicPort(service).composer);
+  ours.use(routeFeatures([createMusicPort(service).feature]));
   const bare = new Bot(fake.token, { client: { apiRoot: fake.apiRoot } });
   bare.on('message:text', (ctx) => ctx.reply(ctx.message.text));
   try {
@@ -120,7 +121,7 @@ async function cacheMiss(o: Required<MusicBenchOptions>): Promise<void> {
   const service = createMusicService({ config, db: new MemoryLevel() as unknown as RootDb, logger: silent, search, options: { tempRoot, allowPrivateAddresses: true } });
   const bot = new Bot<BotContext>(fake.token, { client: { apiRoot: fake.apiRoot } });
   useStandInI18n(bot);
-  bot.use(createMusicPort(service).composer);
+  bot.use(routeFeatures([createMusicPort(service).feature]));
   const running = bot.start();
   await fake.whenPolling();
   try {

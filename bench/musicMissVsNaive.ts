@@ -21,7 +21,8 @@ import { MemoryLevel } from 'memory-level';
 import pino from 'pino';
 import type { RootDb } from '../eventlog/index.ts';
 import type { BotContext } from '../src/bot/context.ts';
-import { createMusicPort } from '../src/bot/music/musicPort.ts';
+import { createMusicPort } from '../src/bot/musicChat/musicPort.ts';
+import { routeFeatures } from '../src/bot/routing.ts';
 import { createMusicService } from '../src/music/musicService.ts';
 import { runProcess } from '../src/music/tools/runProcess.ts';
 import { FakeBotApi } from '../test/helpers/fakeBotApi.ts';
@@ -88,7 +89,7 @@ export async function missVsNaive(requests: number): Promise<void> {
   });
   const ours = new Bot<BotContext>(fake.token, { client: { apiRoot: fake.apiRoot } });
   useStandInI18n(ours);
-  ours.use(createMusicPort(service).composer);
+  ours.use(routeFeatures([createMusicPort(service).feature]));
   const naive = new Bot(fake.token, { client: { apiRoot: fake.apiRoot } });
   naive.on('message:text', async (ctx) => {
     const id = /deezer\.com\/track\/(\d+)/.exec(ctx.message.text)?.[1];

@@ -20,7 +20,7 @@
 import { mkdir } from 'node:fs/promises';
 import { masterKey, openEventStore, openTokenVault, type EventStore } from '../eventlog/index.ts';
 import { createBot, type BotApp, type BotOptions } from './bot/createBot.ts';
-import { createMusicPort } from './bot/music/musicPort.ts';
+import { createMusicPort } from './bot/musicChat/musicPort.ts';
 import { NotifierRelay } from './bot/notifier.ts';
 import type { Config } from './config.ts';
 import { CALLBACK_PATH, createCallbackRoute } from './http/callbackRoute.ts';

@@ -11,17 +11,19 @@
  * | `rc:<page>:<ownerUserId>` | `/recent` page 0–4 of that user's history |
  * | `ul:ask` / `ul:yes` / `ul:no` | unlink: ask to confirm / confirmed / cancelled |
  * | `lg:go` / `lg:new` | start a login (from a "Connect" button) / reconnect |
+ * | `mu:x:…` / `mu:p:…` | the music pipeline's buttons: cancel a request, pick a choice (payload: `music/callbackData.ts`) |
  *
  * Invariant: callback data never holds a token, a URL, a state or a completion id; only
  * public ids (Spotify track ids, Telegram user ids) and small enums. Anything a client sends
- * is untrusted: {@link parseCallbackData} checks it with zod and answers `null` for a forged,
- * stale or foreign string (the music pipeline's buttons included: they are not ours).
+ * is untrusted: {@link parseCallbackData} checks it and answers `null` for a forged, stale or
+ * foreign string.
  *
  * @example
  * const data = encodeCallbackData({ kind: 'download', trackId: '4uLU6hMCjMI75M1A2tKUQC' }); // 'dl:4uLU…'
  * parseCallbackData(data); // { kind: 'download', trackId: '4uLU6hMCjMI75M1A2tKUQC' }
  */
 import { z } from 'zod';
+import { parseMusicPayload, type MusicAction } from './musicChat/callbackData.ts';
 
 /** How many `/recent` pages there are at most (10 tracks each, Spotify gives at most 50). */
 export const RECENT_PAGES = 5;
@@ -31,7 +33,8 @@ export type CallbackAction =
   | { kind: 'download'; trackId: string }
   | { kind: 'recent'; page: number; ownerId: number }
   | { kind: 'unlink'; step: 'ask' | 'yes' | 'no' }
-  | { kind: 'login'; step: 'go' | 'new' };
+  | { kind: 'login'; step: 'go' | 'new' }
+  | { kind: 'music'; action: MusicAction };
 
 /** Thrown by {@link encodeCallbackData} for an action that cannot be put on a button. */
 export class CallbackDataError extends Error {
@@ -76,6 +79,12 @@ const FORMATS = {
     parse: (p: string) => z.enum(['go', 'new']).safeParse(p).data,
     build: (a: Extract<CallbackAction, { kind: 'login' }>) => a.step,
   },
+  music: {
+    prefix: 'mu',
+    version: 1,
+    parse: (p: string) => parseMusicPayload(p),
+    build: (a: Extract<CallbackAction, { kind: 'music' }>) => (a.action.kind === 'cancel' ? `x:${a.action.jobId}` : `p:${a.action.choiceId}:${a.action.index}`),
+  },
 } as const;
 
 const BY_PREFIX: ReadonlyMap<string, { kind: string; version: number; parse: (p: string) => unknown }> = new Map(
@@ -106,6 +115,8 @@ export function parseCallbackData(data: string | undefined): CallbackAction | nu
       return { kind: 'recent', ...(parsed as { page: number; ownerId: number }) };
     case 'unlink':
       return { kind: 'unlink', step: parsed as 'ask' | 'yes' | 'no' };
+    case 'music':
+      return { kind: 'music', action: parsed as MusicAction };
     default:
       return { kind: 'login', step: parsed as 'go' | 'new' };
   }

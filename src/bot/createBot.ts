@@ -5,9 +5,9 @@
  * one user handled in order) or a webhook route for the built-in HTTP server.
  *
  * Middleware: a prelude (update bookkeeping, i18n `ctx.locale`/`ctx.t`, the allowlist, the
- * per-user queue) → one router over the features of `composers/` (start/help, login, unlink,
- * now, recent, download, inline) → the music pipeline's composer → the fallback. Errors end
- * at `bot.catch` (see `errorHandler.ts`).
+ * per-user queue) → one router over the features (start/help, login, unlink, now, recent,
+ * download, inline of `composers/`, and music links and buttons of `musicChat/`) → the
+ * fallback. Errors end at `bot.catch` (see `errorHandler.ts`).
  *
  * @example
  * const relay = new NotifierRelay();
@@ -21,7 +21,7 @@
  */
 import { autoRetry, type AutoRetryOptions } from '@grammyjs/auto-retry';
 import { run, type RunnerHandle } from '@grammyjs/runner';
-import { Bot, Composer, type BotError, type NextFunction, type Transformer } from 'grammy';
+import { Bot, type BotError, type Transformer } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config.ts';
 import type { Route } from '../http/route.ts';
@@ -43,7 +43,7 @@ import type { BotContext } from './context.ts';
 import { createErrorHandler, loggableError } from './errorHandler.ts';
 import { floodControl, TELEGRAM_FLOOD_LIMITS, type FloodLimits } from './floodControl.ts';
 import { applyLocale } from './i18nMiddleware.ts';
-import type { MusicPort } from './musicPort.ts';
+import type { MusicPort } from './musicChat/musicPort.ts';
 import { createBotNotifier } from './notifier.ts';
 import { routeFeatures } from './routing.ts';
 import type { BotServices } from './services.ts';
@@ -163,17 +163,14 @@ export function createBot(deps: BotDeps): BotApp {
     recentFeature(services, spotifyReads),
     downloadFeature(services),
     inlineFeature(services, limits.inlineReuseMs),
+    ...(deps.music ? [deps.music.feature] : []),
   ]);
-  // Both are async functions: they always return a promise.
-  const rest = (deps.music ? new Composer<BotContext>(deps.music.composer, fallback).middleware() : fallback) as (
-    ctx: BotContext,
-    next: NextFunction,
-  ) => Promise<void>;
   const noop = () => Promise.resolve();
   // A parked update runs after the runner's handler returned: what follows the queue is
-  // called with a no-op `next`, as it would be at the end of the chain.
+  // called with a no-op `next`, as it would be at the end of the chain. `fallback` is an
+  // async function: it always returns a promise.
   const perUser = createUserBacklog({
-    handle: (ctx) => dispatch(ctx, () => rest(ctx, noop)),
+    handle: (ctx) => dispatch(ctx, () => fallback(ctx, noop) as Promise<void>),
     backlog: limits.backlog,
     errorHandler: (err) => bot.errorHandler(err),
     logger,

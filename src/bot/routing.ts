@@ -1,13 +1,13 @@
 /**
- * How updates reach the feature composers of `src/bot/composers/`: each feature declares
- * the commands, buttons (callback kinds) and inline queries it answers as a
- * {@link BotFeature}, and {@link routeFeatures} turns the list into **one** grammY
- * middleware that finds the handler with a map lookup.
+ * How updates reach the features of the bot (`src/bot/composers/` and the music feature of
+ * `src/bot/musicChat/`): each feature declares the commands, buttons (callback kinds), inline
+ * queries and other messages it answers as a {@link BotFeature}, and {@link routeFeatures}
+ * turns the list into **one** grammY middleware that finds the handler with a map lookup.
  *
  * Why not `composer.command()` / `.on()` per feature: each of those builds a new `Composer`
  * per update and every feature adds middleware layers; with a dozen of them the bot handled
  * under a quarter of the updates a bare grammY bot does (`bench/bot.ts`). Anything no
- * feature claims goes on to the next middleware (the music pipeline, then the fallback).
+ * feature claims goes on to the next middleware (the fallback).
  *
  * @example
  * const now: BotFeature = { commands: { now: (ctx) => showNow(ctx) } };
@@ -22,6 +22,8 @@ import type { BotContext } from './context.ts';
 export type CommandContext = BotContext & { message: Message.TextMessage; chat: Chat; from: User };
 /** The context of a press on one of our buttons. */
 export type CallbackContext = BotContext & { callbackQuery: CallbackQuery & { data: string }; from: User };
+/** The context of a message with a text or a caption that no command claimed. */
+export type MessageContext = BotContext & { message: Message; chat: Chat };
 /** The context of an inline query. */
 export type InlineContext = BotContext & { inlineQuery: InlineQuery; from: User };
 
@@ -36,6 +38,11 @@ export interface BotFeature {
   /** Handlers by kind of our callback data (see `callbackData.ts`). */
   readonly callbacks?: CallbackHandlers;
   readonly inlineQuery?: (ctx: InlineContext) => unknown;
+  /**
+   * Messages with a text or a caption that no command claimed (music links). Resolves
+   * `false` when the message is not for this feature: it then goes on to the fallback.
+   */
+  readonly messages?: (ctx: MessageContext) => Promise<boolean>;
 }
 
 /** Thrown at start-up when two features claim the same command, button kind or inline mode. */
@@ -68,6 +75,7 @@ export function routeFeatures(features: readonly BotFeature[]): (ctx: BotContext
   const commands = new Map<string, (ctx: CommandContext, payload: string) => unknown>();
   const callbacks = new Map<string, (ctx: CallbackContext, action: CallbackAction) => unknown>();
   let inline: ((ctx: InlineContext) => unknown) | undefined;
+  let messages: ((ctx: MessageContext) => Promise<boolean>) | undefined;
   for (const feature of features) {
     for (const [name, handler] of Object.entries(feature.commands ?? {})) {
       if (commands.has(name)) throw new FeatureConflictError(`/${name}`);
@@ -81,12 +89,18 @@ export function routeFeatures(features: readonly BotFeature[]): (ctx: BotContext
       if (inline) throw new FeatureConflictError('inline queries');
       inline = feature.inlineQuery;
     }
+    if (feature.messages) {
+      if (messages) throw new FeatureConflictError('plain messages');
+      messages = feature.messages;
+    }
   }
   return async (ctx, next) => {
     if (ctx.message) {
       const command = commandOf(ctx);
       const handler = command && ctx.from ? commands.get(command.name) : undefined;
       if (handler) return void (await handler(ctx as CommandContext, command!.payload));
+      const { text, caption } = ctx.message;
+      if (messages && (text !== undefined || caption !== undefined) && (await messages(ctx as MessageContext))) return;
     } else if (ctx.callbackQuery) {
       const action = parseCallbackData(ctx.callbackQuery.data);
       const handler = action ? callbacks.get(action.kind) : undefined;

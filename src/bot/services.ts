@@ -6,7 +6,7 @@
 import type { LinkService } from '../link/linkService.ts';
 import type { Logger } from '../log.ts';
 import type { WebApiClient } from '../spotify/webApiClient.ts';
-import type { MusicPort } from './musicPort.ts';
+import type { MusicPort } from './musicChat/musicPort.ts';
 
 /** Dependencies shared by the composers of `src/bot/composers/`. */
 export interface BotServices {

@@ -1,12 +1,12 @@
 /**
  * The music pipeline: links → metadata → match → yt-dlp/ffmpeg → Telegram audio, with a
  * `file_id` cache and a bounded queue. `main.ts` needs only {@link createMusicService} (and
- * `createMusicPort` from `src/bot/music/musicPort.ts`); the rest is exported for tools and
+ * `createMusicPort` from `src/bot/musicChat/musicPort.ts`); the rest is exported for tools and
  * tests.
  *
  * @example
  * import { createMusicService } from './music/index.ts';
- * import { createMusicPort } from './bot/music/musicPort.ts';
+ * import { createMusicPort } from './bot/musicChat/musicPort.ts';
  * const music = createMusicService({ config, db, spotify: webApi, logger });
  * const app = createBot({ …, music: createMusicPort(music) });
  * // shutdown: await music.close() before closing db

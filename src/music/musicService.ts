@@ -1,11 +1,11 @@
 /**
  * The music service: everything `src/music` offers the bot, wired from the config. `main.ts`
  * creates one with {@link createMusicService} and hands it to `createMusicPort` (in
- * `src/bot/music/`).
+ * `src/bot/musicChat/`).
  *
  * @example
  * const music = createMusicService({ config, db, spotify: webApi, logger });
- * const port = createMusicPort(music);      // src/bot/music/musicPort.ts
+ * const port = createMusicPort(music);      // src/bot/musicChat/musicPort.ts
  * // … on shutdown:
  * await music.close();
  */

@@ -5,12 +5,11 @@
  * webhook. The flooder's replies are held by the fake Bot API until the test lets them go,
  * so what the other user sees does not depend on how fast the machine is.
  */
-import { Composer } from 'grammy';
 import type { User } from 'grammy/types';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { BotContext } from '../../src/bot/context.ts';
-import type { MusicPort } from '../../src/bot/musicPort.ts';
+import type { MusicPort } from '../../src/bot/musicChat/musicPort.ts';
+import type { BotFeature } from '../../src/bot/routing.ts';
 import { type ApiCall } from '../helpers/fakeBotApi.ts';
 import { messageHandlers } from '../helpers/fakeBotApiMessages.ts';
 import { textUpdate } from '../helpers/fakeBotApiUsers.ts';
@@ -140,11 +139,13 @@ Backlog('webhook: a flooder’s waiting updates are answered 200 at once, and an
 });
 
 Backlog('a waiting update that fails still reaches bot.catch: logged, and the user hears "something went wrong"', async () => {
-  const composer = new Composer<BotContext>();
-  composer.hears('boom', () => {
-    throw new Error('the waiting update exploded');
-  });
-  const music: MusicPort = { composer, downloadSpotifyTrack: async () => {}, cachedAudio: async () => undefined };
+  const feature: BotFeature = {
+    messages: async (ctx) => {
+      if (ctx.message.text === 'boom') throw new Error('the waiting update exploded');
+      return false;
+    },
+  };
+  const music: MusicPort = { feature, downloadSpotifyTrack: async () => {}, cachedAudio: async () => undefined };
   h = await startBotHarness({ music });
   const olga = h.fake.createUser({ languageCode: 'ru' });
   const other = h.fake.createUser();

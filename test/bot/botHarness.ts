@@ -16,7 +16,7 @@ import type { Message, User } from 'grammy/types';
 import * as assert from 'uvu/assert';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createBot, type BotApp, type BotOptions } from '../../src/bot/createBot.ts';
-import type { MusicPort } from '../../src/bot/musicPort.ts';
+import type { MusicPort } from '../../src/bot/musicChat/musicPort.ts';
 import { NotifierRelay } from '../../src/bot/notifier.ts';
 import { WEBHOOK_PATH } from '../../src/bot/webhookRoute.ts';
 import { createCallbackRoute } from '../../src/http/callbackRoute.ts';

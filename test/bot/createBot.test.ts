@@ -3,12 +3,10 @@
  * the webhook's secret check, languages, the allowlist, the fallback and `bot.catch`; every
  * update handed to grammY, polled or posted, is told to the `onUpdate` listeners (metrics).
  */
-import { Composer } from 'grammy';
 import type { Update } from 'grammy/types';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { BotContext } from '../../src/bot/context.ts';
-import type { MusicPort } from '../../src/bot/musicPort.ts';
+import type { MusicPort } from '../../src/bot/musicChat/musicPort.ts';
 import { WEBHOOK_PATH } from '../../src/bot/webhookRoute.ts';
 import { TRACK_WITH_ISRC } from '../helpers/fakeSpotify.ts';
 import { startBotHarness, type BotHarness } from './botHarness.ts';
@@ -96,7 +94,7 @@ Bot('with an allowlist a stranger gets one polite refusal and then silence; the 
 
 Bot('a failing handler is logged, the user hears "something went wrong", and the bot goes on', async () => {
   const music: MusicPort = {
-    composer: new Composer<BotContext>(),
+    feature: {},
     downloadSpotifyTrack: async () => {
       throw new Error('the pipeline exploded');
     },

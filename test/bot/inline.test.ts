@@ -3,18 +3,16 @@
  * when the music pipeline knows the track's file_id), always personal and uncached; an
  * unlinked user gets the "Connect Spotify" button that starts /login.
  */
-import { Composer } from 'grammy';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { BotContext } from '../../src/bot/context.ts';
-import type { MusicPort } from '../../src/bot/musicPort.ts';
+import type { MusicPort } from '../../src/bot/musicChat/musicPort.ts';
 import { TRACK_WITH_ISRC, TRACK_WITHOUT_ISRC } from '../helpers/fakeSpotify.ts';
 import { startBotHarness, type BotHarness } from './botHarness.ts';
 
 const Inline = suite('bot inline mode');
 let h: BotHarness;
 const music: MusicPort = {
-  composer: new Composer<BotContext>(),
+  feature: {},
   downloadSpotifyTrack: async () => {},
   cachedAudio: async (id) => (id === TRACK_WITHOUT_ISRC.id ? 'CACHED-FILE-ID-1' : undefined),
 };

@@ -1,11 +1,9 @@
 /**
  * `/now` and the ⬇️ Download button end to end (fake Bot API, fake Spotify, real link service).
  */
-import { Composer } from 'grammy';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { BotContext } from '../../src/bot/context.ts';
-import type { MusicPort } from '../../src/bot/musicPort.ts';
+import type { MusicPort } from '../../src/bot/musicChat/musicPort.ts';
 import { EPISODE, TRACK_WITH_ISRC, TRACK_WITHOUT_ISRC } from '../helpers/fakeSpotify.ts';
 import { buttonTexts } from '../helpers/fakeBotApi.ts';
 import { callbackDatas, startBotHarness, type BotHarness } from './botHarness.ts';
@@ -14,7 +12,7 @@ const Now = suite('bot /now');
 let h: BotHarness;
 const downloads: Array<{ chatId: number | undefined; trackId: string }> = [];
 const music: MusicPort = {
-  composer: new Composer<BotContext>(),
+  feature: {},
   async downloadSpotifyTrack(ctx, trackId) {
     downloads.push({ chatId: ctx.chat?.id, trackId });
     await ctx.reply('(audio would follow)');

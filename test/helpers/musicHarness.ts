@@ -1,6 +1,6 @@
 /**
  * A minimal bot for end-to-end tests of the music pipeline: the real grammY bot polling a
- * fake Bot API, a stand-in for the i18n middleware, and the music composer wired on a
+ * fake Bot API, a stand-in for the i18n middleware, and the music feature routed on a
  * music service that uses real yt-dlp and ffmpeg against local servers (media, metadata
  * fakes) and a local search source. Each harness has its own temp folder for job
  * directories, so a test can check that nothing was left behind.
@@ -21,8 +21,8 @@ import { MemoryLevel } from 'memory-level';
 import type { Logger } from 'pino';
 import type { RootDb } from '../../eventlog/index.ts';
 import type { BotContext } from '../../src/bot/context.ts';
-import type { MusicPort } from '../../src/bot/musicPort.ts';
-import { createMusicPort, type MusicPortOptions } from '../../src/bot/music/musicPort.ts';
+import { createMusicPort, type MusicPort, type MusicPortOptions } from '../../src/bot/musicChat/musicPort.ts';
+import { routeFeatures } from '../../src/bot/routing.ts';
 import type { Config } from '../../src/config.ts';
 import type { MusicMetrics } from '../../src/ops/musicMetrics.ts';
 import { pickLocale } from '../../src/i18n/locale.ts';
@@ -51,7 +51,7 @@ export interface MusicHarnessOptions {
   readonly search?: LocalSearchSource;
   /** Replaces the local search in the service (e.g. `createYtDlpSearch` on a fake yt-dlp). */
   readonly searchSource?: SearchSource;
-  /** Installs more middleware before the music composer (e.g. a `dl:` button handler using the port). */
+  /** Installs more middleware before the music feature (e.g. a `dl:` button handler using the port). */
   readonly extra?: (bot: Bot<BotContext>, port: MusicPort) => void;
   /** Reuse a fake Bot API (a restart test: `file_id`s live there); the harness does not close it. */
   readonly fake?: FakeBotApi;
@@ -138,7 +138,7 @@ export async function startMusicHarness(o: MusicHarnessOptions = {}): Promise<Mu
   const bot = new Bot<BotContext>(fake.token, { client: { apiRoot: fake.apiRoot } });
   useStandInI18n(bot);
   o.extra?.(bot, port);
-  bot.use(port.composer);
+  bot.use(routeFeatures([port.feature]));
   bot.catch((err) => log.logger.error({ err: err.error }, 'bot error'));
   const running = bot.start({ drop_pending_updates: false });
   await fake.whenPolling();

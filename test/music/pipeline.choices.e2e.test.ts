@@ -8,7 +8,7 @@ import type { Bot } from 'grammy';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { BotContext } from '../../src/bot/context.ts';
-import type { MusicPort } from '../../src/bot/musicPort.ts';
+import type { MusicPort } from '../../src/bot/musicChat/musicPort.ts';
 import { InstantDownloader } from '../helpers/fakeDownloader.ts';
 import { startFakeMusicSources } from '../helpers/fakeMusicSources.ts';
 import { startFakeSpotify } from '../helpers/fakeSpotify.ts';

@@ -1,4 +1,4 @@
-# Texts of the music pipeline (src/bot/music/). Every key here must also be in music.ru.ftl.
+# Texts of the music pipeline (src/bot/musicChat/). Every key here must also be in music.ru.ftl.
 
 ## Progress of one request (one message, edited as the request moves on).
 

@@ -1,7 +1,7 @@
 import { GrammyError } from 'grammy';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { errorMessage } from '../../../src/bot/music/errorText.ts';
+import { errorMessage } from '../../../src/bot/musicChat/errorText.ts';
 import { hasTranslation, t } from '../../../src/i18n/translate.ts';
 import { MusicError, type MusicErrorCode } from '../../../src/music/errors.ts';
 

@@ -1,6 +1,6 @@
 /**
- * Callback data of the music pipeline's buttons (prefix `mu:`, apart from the bot's own
- * `dl:`, `rc:`, `ul:`, `lg:`):
+ * Callback data of the music pipeline's buttons, the `mu:` kind of the bot's callback data
+ * (`../callbackData.ts`, which routes them to the music feature):
  *
  * | data | meaning |
  * | --- | --- |
@@ -19,11 +19,11 @@ export const cancelData = (jobId: string): string => `mu:x:${jobId}`;
 /** `mu:p:<choiceId>:<n>`. */
 export const pickData = (choiceId: string, index: number): string => `mu:p:${choiceId}:${index}`;
 
-/** Decodes a music button; null for anything else. */
-export function parseMusicData(data: string): MusicAction | null {
-  const cancel = /^mu:x:([0-9a-z]{1,12})$/.exec(data);
+/** Decodes what follows `mu:`; undefined for anything else. */
+export function parseMusicPayload(payload: string): MusicAction | undefined {
+  const cancel = /^x:([0-9a-z]{1,12})$/.exec(payload);
   if (cancel) return { kind: 'cancel', jobId: cancel[1]! };
-  const pick = /^mu:p:([A-Za-z0-9_-]{10}):(\d{1,2})$/.exec(data);
+  const pick = /^p:([A-Za-z0-9_-]{10}):(\d{1,2})$/.exec(payload);
   if (pick) return { kind: 'pick', choiceId: pick[1]!, index: Number(pick[2]) };
-  return null;
+  return undefined;
 }

@@ -1,6 +1,8 @@
 /**
- * The bot's {@link MusicPort}, implemented on the music service: `main.ts` calls
- * `createMusicPort(createMusicService(…))` and hands the result to `createBot`.
+ * What the bot needs from the music pipeline (`src/music`), so the bot's own features do
+ * not depend on how links become audio, and its implementation on the music service:
+ * `app.ts` calls `createMusicPort(createMusicService(…))` and hands the result to
+ * `createBot`. Without it the bot still runs and says downloads are unavailable.
  *
  * @example
  * const music = createMusicService({ config, db, spotify: webApi, logger });
@@ -8,24 +10,37 @@
  * const app = createBot({ config, links, spotify, music: port, logger });
  */
 import type { BotContext } from '../context.ts';
-import type { MusicPort } from '../musicPort.ts';
+import type { BotFeature } from '../routing.ts';
 import { parseUrl } from '../../music/links/index.ts';
 import type { MusicService } from '../../music/musicService.ts';
 import { ChoiceStore } from './choiceStore.ts';
-import { createMusicComposer, originOf } from './musicComposer.ts';
+import { musicFeature, originOf } from './musicFeature.ts';
 import { MusicRequests, type MusicRequestsOptions } from './musicRequests.ts';
+
+/** The music pipeline as the bot sees it. */
+export interface MusicPort {
+  /**
+   * Messages that hold music links and the pipeline's own buttons (candidate choice,
+   * cancel), routed with the bot's other features; what it declines reaches the fallback.
+   */
+  readonly feature: BotFeature;
+  /** Sends a Spotify track as audio to the chat of `ctx` (the ⬇️ Download buttons). */
+  downloadSpotifyTrack(ctx: BotContext, trackId: string): Promise<void>;
+  /** The cached Telegram `file_id` of a Spotify track, for inline results; undefined if not sent yet. */
+  cachedAudio(spotifyTrackId: string): Promise<string | undefined>;
+}
 
 /** Optional tuning of {@link createMusicPort}. */
 export type MusicPortOptions = Partial<Pick<MusicRequestsOptions, 'progressIntervalMs' | 'progressClock' | 'chatActionEveryMs'>> & {
   readonly choices?: ChoiceStore;
 };
 
-/** Wires the music composer and the ⬇️ Download / inline helpers onto `service`. */
+/** Wires the music feature and the ⬇️ Download / inline helpers onto `service`. */
 export function createMusicPort(service: MusicService, options: MusicPortOptions = {}): MusicPort {
   const choices = options.choices ?? new ChoiceStore();
   const requests = new MusicRequests({ service, choices, limits: service.limits, ...options });
   return {
-    composer: createMusicComposer({ service, requests, choices }),
+    feature: musicFeature({ service, requests, choices }),
     /**
      * Queues the track for the chat of `ctx` (the user's private chat for inline messages).
      * Resolves once queued or sent from the cache; never answers the callback query.

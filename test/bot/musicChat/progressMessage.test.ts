@@ -6,7 +6,7 @@
 import { Api } from 'grammy';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ProgressMessage, type ProgressClock } from '../../../src/bot/music/progressMessage.ts';
+import { ProgressMessage, type ProgressClock } from '../../../src/bot/musicChat/progressMessage.ts';
 import { FakeBotApi } from '../../helpers/fakeBotApi.ts';
 
 /** A clock whose timers fire only when the test advances it. */

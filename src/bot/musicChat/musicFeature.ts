@@ -1,0 +1,85 @@
+/**
+ * The music feature of the bot, routed like the others (`../routing.ts`): messages with
+ * music links (in the text, a caption or hidden behind a word as a `text_link`), and the
+ * pipeline's own buttons (cancel, pick a candidate, pick an album track; the `music` kind of
+ * `../callbackData.ts`). A message without music links goes on to the fallback.
+ */
+import type { MessageEntity } from 'grammy/types';
+import type { BotContext } from '../context.ts';
+import type { BotFeature, CallbackContext, MessageContext } from '../routing.ts';
+import type { MusicAction } from './callbackData.ts';
+import type { ChoiceStore } from './choiceStore.ts';
+import type { MusicRequests, RequestOrigin } from './musicRequests.ts';
+import type { MusicService } from '../../music/musicService.ts';
+
+/** What the feature needs. */
+export interface MusicFeatureDeps {
+  readonly service: MusicService;
+  readonly requests: MusicRequests;
+  readonly choices: ChoiceStore;
+}
+
+/** The origin of a request made through `ctx`; undefined without a user. */
+export function originOf(ctx: BotContext, replyTo?: number): RequestOrigin | undefined {
+  const userId = ctx.from?.id;
+  if (userId === undefined) return undefined;
+  // Inline messages have no chat: the audio goes to the user's private chat with the bot.
+  const chatId = ctx.chat?.id ?? userId;
+  return { api: ctx.api, chatId, userId, t: ctx.t, ...(replyTo !== undefined && { replyTo }) };
+}
+
+function linkedUrls(entities: readonly MessageEntity[] | undefined): string[] {
+  return (entities ?? []).flatMap((e) => (e.type === 'text_link' ? [e.url] : []));
+}
+
+/**
+ * A message with music links: each one (up to the user's queue limit) becomes a request.
+ * False when the message holds none, so the fallback answers it.
+ */
+async function onMessage(d: MusicFeatureDeps, ctx: MessageContext): Promise<boolean> {
+  const msg = ctx.message;
+  const text = msg.text ?? msg.caption ?? '';
+  const parsed = d.service.parse(text, linkedUrls(msg.entities ?? msg.caption_entities));
+  if (parsed.links.length === 0) {
+    // Only a private chat hears about unsupported music links: in groups people share all sorts.
+    if (parsed.unsupported.length === 0 || ctx.chat.type !== 'private') return false;
+    const hosts = [...new Set(parsed.unsupported.map((u) => u.host))].join(', ');
+    await ctx.reply(ctx.t('music-unsupported-links', { hosts }), { reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true } });
+    return true;
+  }
+  const origin = originOf(ctx, msg.message_id);
+  if (!origin) return false;
+  const limit = d.service.queue.perUserLimit;
+  if (parsed.links.length > limit) {
+    await ctx.reply(ctx.t('music-too-many-links', { count: parsed.links.length, taken: limit }));
+  }
+  for (const link of parsed.links.slice(0, limit)) await d.requests.start(origin, link);
+  return true;
+}
+
+/** A press on one of the pipeline's buttons: cancel a request, or take an entry of a stored choice. */
+async function onButton(d: MusicFeatureDeps, ctx: CallbackContext, action: MusicAction): Promise<void> {
+  if (action.kind === 'cancel') {
+    const cancelled = d.service.queue.cancel(action.jobId, ctx.from.id);
+    await ctx.answerCallbackQuery({ text: ctx.t(cancelled ? 'music-cancel-accepted' : 'music-cancel-gone') });
+    return;
+  }
+  const choice = d.choices.get(action.choiceId);
+  const origin = originOf(ctx);
+  const entry = choice?.kind === 'candidates' ? choice.candidates[action.index] : choice?.links[action.index];
+  if (!choice || !entry || !origin) {
+    await ctx.answerCallbackQuery({ text: ctx.t('music-choice-expired'), show_alert: true });
+    return;
+  }
+  await ctx.answerCallbackQuery({ text: ctx.t('music-choice-started') });
+  if (choice.kind === 'candidates') await d.requests.start(origin, choice.link, { candidate: choice.candidates[action.index]!, track: choice.track });
+  else await d.requests.start(origin, choice.links[action.index]!);
+}
+
+/** The feature, for `routeFeatures`. */
+export function musicFeature(d: MusicFeatureDeps): BotFeature {
+  return {
+    messages: (ctx) => onMessage(d, ctx),
+    callbacks: { music: (ctx, { action }) => onButton(d, ctx, action) },
+  };
+}
