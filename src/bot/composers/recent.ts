@@ -8,6 +8,7 @@
  * count against the user's Spotify reads per minute (shared with `/now`).
  */
 import type { RecentlyPlayedPage } from '../../spotify/webApiClient.ts';
+import type { BotContext } from '../context.ts';
 import { isNotModified } from '../errorHandler.ts';
 import { renderRecent } from '../recentView.ts';
 import type { BotFeature } from '../routing.ts';
@@ -16,8 +17,31 @@ import { replySpotifyProblem, spotifyProblem } from '../spotifyProblems.ts';
 import type { UserRateLimit } from '../userRateLimit.ts';
 import { spotifyReadAllowed } from './now.ts';
 
-async function history(s: BotServices, userId: number): Promise<RecentlyPlayedPage['items']> {
-  return (await s.spotify!.recentlyPlayed(userId, { limit: 50 })).items;
+/**
+ * The user's last 50 plays, or undefined once the user was told why not (Spotify is off,
+ * too many reads this minute, a Spotify problem): in a reply to `/recent`, in the answer to
+ * a press of a page button.
+ */
+async function history(ctx: BotContext, s: BotServices, reads: UserRateLimit | undefined, userId: number): Promise<RecentlyPlayedPage['items'] | undefined> {
+  const pressed = ctx.callbackQuery !== undefined;
+  if (!s.spotify || !s.links) {
+    if (pressed) await ctx.answerCallbackQuery({ text: ctx.t('spotify-disabled') });
+    else await ctx.reply(ctx.t('spotify-disabled'));
+    return undefined;
+  }
+  if (!(await spotifyReadAllowed(ctx, reads, userId))) return undefined;
+  try {
+    return (await s.spotify.recentlyPlayed(userId, { limit: 50 })).items;
+  } catch (err) {
+    if (!pressed) {
+      await replySpotifyProblem(ctx, err);
+      return undefined;
+    }
+    const problem = spotifyProblem(err);
+    if (!problem) throw err;
+    await ctx.answerCallbackQuery({ text: ctx.t(problem.key, problem.args), show_alert: true });
+    return undefined;
+  }
 }
 
 /** `/recent` and the `rc:` buttons; `reads` limits the user's Spotify reads. */
@@ -25,17 +49,8 @@ export function recentFeature(s: BotServices, reads?: UserRateLimit): BotFeature
   return {
     commands: {
       recent: async (ctx) => {
-        if (!s.spotify || !s.links) {
-          await ctx.reply(ctx.t('spotify-disabled'));
-          return;
-        }
-        if (!(await spotifyReadAllowed(ctx, reads, ctx.from.id))) return;
-        let items: RecentlyPlayedPage['items'];
-        try {
-          items = await history(s, ctx.from.id);
-        } catch (err) {
-          return replySpotifyProblem(ctx, err);
-        }
+        const items = await history(ctx, s, reads, ctx.from.id);
+        if (!items) return;
         const view = renderRecent(ctx.t, items, 0, ctx.from.id, s.now());
         if (!view) {
           await ctx.reply(ctx.t('recent-empty'));
@@ -50,20 +65,8 @@ export function recentFeature(s: BotServices, reads?: UserRateLimit): BotFeature
           await ctx.answerCallbackQuery({ text: ctx.t('button-not-yours') });
           return;
         }
-        if (!s.spotify || !s.links) {
-          await ctx.answerCallbackQuery({ text: ctx.t('spotify-disabled') });
-          return;
-        }
-        if (!(await spotifyReadAllowed(ctx, reads, ctx.from.id))) return;
-        let items: RecentlyPlayedPage['items'];
-        try {
-          items = await history(s, ctx.from.id);
-        } catch (err) {
-          const problem = spotifyProblem(err);
-          if (!problem) throw err;
-          await ctx.answerCallbackQuery({ text: ctx.t(problem.key, problem.args), show_alert: true });
-          return;
-        }
+        const items = await history(ctx, s, reads, ctx.from.id);
+        if (!items) return;
         const view = renderRecent(ctx.t, items, action.page, ctx.from.id, s.now());
         await ctx.answerCallbackQuery();
         const edit = view
