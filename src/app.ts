@@ -7,11 +7,11 @@
  * metrics → Spotify clients → link service → music pipeline (and, in the background, the
  * yt-dlp version check and update) → bot → HTTP server (health, metrics, OAuth callback,
  * webhook) → control socket → Telegram (`getMe`, retried while the network fails, see
- * `src/ops/telegramStartup.ts`) → sweeper → updates. The HTTP server comes before Telegram so
+ * `src/lifecycle/telegramStartup.ts`) → sweeper → updates. The HTTP server comes before Telegram so
  * probes get `/readyz` 503 while Telegram cannot be reached; until `getMe` has answered, the
  * OAuth callback answers 503 (it needs the bot's username) and the webhook route 503 too.
  *
- * Stop (`stop()`, see `src/ops/shutdown.ts`): stop taking updates (polling or webhook) →
+ * Stop (`stop()`, see `src/lifecycle/shutdown.ts`): stop taking updates (polling or webhook) →
  * wait for updates in hand → close HTTP (in-flight callbacks finish) → control socket →
  * downloads → yt-dlp upkeep → mailboxes and sweeper → vault compaction → LevelDB. Waiting
  * steps share one grace period; closing steps always run, so the data dir is released even
@@ -34,18 +34,18 @@ import { LinkService } from './link/linkService.ts';
 import { linkProjections } from './link/projections.ts';
 import type { Logger } from './log.ts';
 import { createMusicService } from './music/musicService.ts';
-import { writeBackup } from './ops/backup.ts';
-import { startControlServer } from './ops/controlSocket.ts';
-import { controlSocketPath, dbLocation } from './ops/dataDir.ts';
+import { writeBackup } from './backup/backup.ts';
+import { startControlServer } from './backup/controlSocket.ts';
+import { controlSocketPath, dbLocation } from './storage/dataDir.ts';
 import { watchEventLog } from './ops/eventLogMetrics.ts';
-import { rewrapIfRotating } from './ops/keyRotation.ts';
-import { createMetrics, type Metrics } from './ops/metrics.ts';
-import { createMetricsRoute } from './ops/metricsRoute.ts';
-import { runShutdown, type ShutdownReport, type ShutdownStep } from './ops/shutdown.ts';
-import { connectTelegram } from './ops/telegramStartup.ts';
-import { trackUpdates } from './ops/updateTracker.ts';
+import { rewrapIfRotating } from './storage/keyRotation.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { createMetricsRoute } from './metrics/metricsRoute.ts';
+import { runShutdown, type ShutdownReport, type ShutdownStep } from './lifecycle/shutdown.ts';
+import { connectTelegram } from './lifecycle/telegramStartup.ts';
+import { trackUpdates } from './metrics/updateTracker.ts';
 import { compactVault, scheduleVaultCompaction } from './ops/vaultCompaction.ts';
-import { startYtDlpUpkeep } from './ops/ytDlpUpkeep.ts';
+import { startYtDlpUpkeep } from './music/tools/ytDlpUpkeep.ts';
 import { AccountsClient } from './spotify/accountsClient.ts';
 import { SpotifyAppHealth } from './spotify/appHealth.ts';
 import { WebApiClient } from './spotify/webApiClient.ts';

@@ -153,7 +153,7 @@ export interface Config {
     readonly ffmpegPath: string;
     readonly ytdlpCookies?: string;
     readonly ytdlpProxy?: string;
-    /** `YTDLP_AUTO_UPDATE`: update yt-dlp in place at start-up and weekly (`src/ops/ytDlpUpkeep.ts`); always set by {@link loadConfig}, optional for hand-built configs (tests). */
+    /** `YTDLP_AUTO_UPDATE`: update yt-dlp in place at start-up and weekly (`src/music/tools/ytDlpUpkeep.ts`); always set by {@link loadConfig}, optional for hand-built configs (tests). */
     readonly ytdlpAutoUpdate?: boolean;
     readonly deezerApiUrl: string;
     readonly itunesApiUrl: string;

@@ -10,7 +10,7 @@ import { MasterKeyMismatchError } from '../eventlog/vault/errors.ts';
 import { DEFAULT_SHUTDOWN_GRACE_MS, startApp, type RunningApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, scrubText } from './log.ts';
-import { StartupAbortedError, TelegramTokenRejectedError } from './ops/telegramStartup.ts';
+import { StartupAbortedError, TelegramTokenRejectedError } from './lifecycle/telegramStartup.ts';
 
 /** Past this, a stop that still has not closed LevelDB is abandoned with exit code 1. */
 const HARD_STOP_MS = DEFAULT_SHUTDOWN_GRACE_MS + 10_000;

@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert';
 import { masterKey, openEventStore, openTokenVault } from '../eventlog/index.ts';
 import { createLinkRegistry, linkStream, type StoredEvent } from '../src/link/linkLog.ts';
 import { linkProjections, type CompletionRow, type LinkStateRow } from '../src/link/projections.ts';
-import { dbLocation } from '../src/ops/dataDir.ts';
+import { dbLocation } from '../src/storage/dataDir.ts';
 import { urlButton } from './bot/botHarness.ts';
 import { appEnv, freePort, startAppFakes, testMasterKey, type AppFakes } from './helpers/appHarness.ts';
 import { spawnMain, type ChildMain } from './helpers/childMain.ts';

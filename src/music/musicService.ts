@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RootDb } from '../../eventlog/index.ts';
 import type { Config } from '../config.ts';
-import type { MusicMetrics } from '../ops/musicMetrics.ts';
+import type { MusicMetrics } from '../metrics/musicMetrics.ts';
 import { openAudioCache, type AudioCache, type CachedAudio } from './cache/audioCache.ts';
 import { createDownloader, type Downloader } from './download/downloader.ts';
 import { sweepStaleJobDirs } from './download/tempDirs.ts';

@@ -6,7 +6,7 @@
  * album buttons and the ⬇️ Download buttons of `/now` and `/recent`.
  */
 import type { Logger } from 'pino';
-import type { CacheHitKind, MusicMetrics } from '../ops/musicMetrics.ts';
+import type { CacheHitKind, MusicMetrics } from '../metrics/musicMetrics.ts';
 import type { AudioCache, CachedAudio } from './cache/audioCache.ts';
 import type { DownloadedAudio, Downloader } from './download/downloader.ts';
 import { abortReason, isMusicError, MusicError, type MusicErrorCode } from './errors.ts';

@@ -5,7 +5,7 @@
  * to do; a metric counts every occurrence.
  */
 import type { Logger } from 'pino';
-import type { MusicMetrics, SourceTroubleKind } from '../ops/musicMetrics.ts';
+import type { MusicMetrics, SourceTroubleKind } from '../metrics/musicMetrics.ts';
 import { MusicError } from './errors.ts';
 
 /** What the operator can do about each kind. */

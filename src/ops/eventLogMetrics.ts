@@ -13,7 +13,7 @@
  */
 import type { Envelope, EventStore } from '../../eventlog/index.ts';
 import type { StoredEvent } from '../link/linkLog.ts';
-import type { Metrics } from './metrics.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 
 /** Why a login attempt ended without a link, as the `reason` label. */
 export function rejectionReason(event: Envelope<StoredEvent>): string | undefined {

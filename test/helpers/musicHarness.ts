@@ -24,7 +24,7 @@ import type { BotContext } from '../../src/bot/context.ts';
 import { createMusicPort, type MusicPort, type MusicPortOptions } from '../../src/bot/musicChat/musicPort.ts';
 import { routeFeatures } from '../../src/bot/routing.ts';
 import type { Config } from '../../src/config.ts';
-import type { MusicMetrics } from '../../src/ops/musicMetrics.ts';
+import type { MusicMetrics } from '../../src/metrics/musicMetrics.ts';
 import { pickLocale } from '../../src/i18n/locale.ts';
 import { t } from '../../src/i18n/translate.ts';
 import { createMusicService, type MusicService, type MusicServiceOptions } from '../../src/music/musicService.ts';

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMPLETION_TTL_MS } from '../../machines/spotifyLink.context.ts';
 import { LINK_EVENT_TYPES } from '../../machines/spotifyLink.events.ts';
-import { dbLocation } from '../../src/ops/dataDir.ts';
+import { dbLocation } from '../../src/storage/dataDir.ts';
 import { REFRESH_MARGIN_MS } from '../../src/link/tokenRefresher.ts';
 import { sealedValuesInLog, startLinkHarness, type LinkHarness } from './linkHarness.ts';
 

@@ -13,7 +13,7 @@ import { createEventRegistry, defineEvent, NO_STREAM, openEventStore, type AnyEv
 import { asSealed, GrantReceivedV1, linkEventSchemas, toStoredLinkEvent } from '../../machines/spotifyLink.events.ts';
 import { runCli } from '../../src/devtools/replay/cli.ts';
 import { linkStream } from '../../src/link/linkLog.ts';
-import { dbLocation } from '../../src/ops/dataDir.ts';
+import { dbLocation } from '../../src/storage/dataDir.ts';
 import { confirmed, granted, started } from '../helpers/linkFixtures.ts';
 import { dumpLinkTables, startLinkHarness, type LinkHarness } from '../helpers/linkHarness.ts';
 import { tempDataDir } from '../helpers/replayLog.ts';

@@ -6,7 +6,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { MusicMetrics, SourceTroubleKind } from '../../src/ops/musicMetrics.ts';
+import type { MusicMetrics, SourceTroubleKind } from '../../src/metrics/musicMetrics.ts';
 import { writeFakeYtDlp } from '../helpers/fakeTools.ts';
 import { candidate } from '../helpers/musicFixtures.ts';
 import { withMusicHarness } from '../helpers/musicHarness.ts';

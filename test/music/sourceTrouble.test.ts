@@ -3,8 +3,8 @@ import * as assert from 'uvu/assert';
 import type { Logger } from 'pino';
 import { MusicError } from '../../src/music/errors.ts';
 import { SourceTroubleLog } from '../../src/music/sourceTrouble.ts';
-import type { SourceTroubleKind } from '../../src/ops/musicMetrics.ts';
-import { noMusicMetrics } from '../../src/ops/musicMetrics.ts';
+import type { SourceTroubleKind } from '../../src/metrics/musicMetrics.ts';
+import { noMusicMetrics } from '../../src/metrics/musicMetrics.ts';
 import { createMemoryLogger } from '../helpers/memoryLogger.ts';
 
 const T = suite('source trouble warnings');

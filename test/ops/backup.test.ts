@@ -5,10 +5,10 @@ import { gunzipSync } from 'node:zlib';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MasterKeyMismatchError } from '../../eventlog/index.ts';
-import { backupDataDir, inspectBackup, restoreBackup, writeBackup } from '../../src/ops/backup.ts';
-import { startControlServer } from '../../src/ops/controlSocket.ts';
-import { controlSocketPath, dbLocation } from '../../src/ops/dataDir.ts';
-import { OpsError } from '../../src/ops/errors.ts';
+import { backupDataDir, inspectBackup, restoreBackup, writeBackup } from '../../src/backup/backup.ts';
+import { startControlServer } from '../../src/backup/controlSocket.ts';
+import { controlSocketPath, dbLocation } from '../../src/storage/dataDir.ts';
+import { OpsError } from '../../src/backup/errors.ts';
 import { dumpLinkTables, startLinkHarness, type LinkHarness } from '../helpers/linkHarness.ts';
 import { createMemoryLogger } from '../helpers/memoryLogger.ts';
 

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { watchEventLog } from '../../src/ops/eventLogMetrics.ts';
-import { createMetrics, type Metrics } from '../../src/ops/metrics.ts';
+import { createMetrics, type Metrics } from '../../src/metrics/metrics.ts';
 import { linkProjections } from '../../src/link/projections.ts';
 import { startLinkHarness, type LinkHarness } from '../helpers/linkHarness.ts';
 import { parsePromText, sample, type PromSample } from '../helpers/promText.ts';

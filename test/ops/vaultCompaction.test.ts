@@ -13,7 +13,7 @@ import * as assert from 'uvu/assert';
 import { masterKey, openLevelDb, openTokenVault, type RootDb, type TokenVault } from '../../eventlog/index.ts';
 import type { ClassicLevel } from 'classic-level';
 import { compactVault, scheduleVaultCompaction } from '../../src/ops/vaultCompaction.ts';
-import { dbLocation } from '../../src/ops/dataDir.ts';
+import { dbLocation } from '../../src/storage/dataDir.ts';
 import { startLinkHarness } from '../helpers/linkHarness.ts';
 import { createMemoryLogger } from '../helpers/memoryLogger.ts';
 

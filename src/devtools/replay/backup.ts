@@ -1,13 +1,13 @@
 /**
  * `replay backup <file>` and `replay restore <file>`: a consistent copy of the data dir and
- * its way back (the work is `src/ops/backup.ts`; this file only turns it into commands).
+ * its way back (the work is `src/backup/backup.ts`; this file only turns it into commands).
  * A running bot holds the LevelDB lock, so its backup is taken through the bot's control
  * socket; a stopped bot's data dir is read directly.
  *
  * @module
  */
-import { backupDataDir, restoreBackup, type BackupReport } from '../../ops/backup.ts';
-import { OpsError } from '../../ops/errors.ts';
+import { backupDataDir, restoreBackup, type BackupReport } from '../../backup/backup.ts';
+import { OpsError } from '../../backup/errors.ts';
 import type { Command, CommandOutput } from './command.ts';
 import { EXIT } from './errors.ts';
 

@@ -28,7 +28,7 @@ import { readCheckpoint, type Checkpoint } from '../../../eventlog/checkpoint.ts
 import { keyspaces, type Keyspaces } from '../../../eventlog/keys.ts';
 import { createLinkRegistry, type StoredEvent } from '../../link/linkLog.ts';
 import { linkProjections } from '../../link/projections.ts';
-import { dbLocation } from '../../ops/dataDir.ts';
+import { dbLocation } from '../../storage/dataDir.ts';
 import { copyLevelDir, removeCopy } from './copyDataDir.ts';
 import { ReplayError } from './errors.ts';
 

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { openEventStore, openLevelDb, type Envelope } from '../../../eventlog/index.ts';
 import { createLinkRegistry, type StoredEvent } from '../../link/linkLog.ts';
 import { copyLevelDir, removeCopy } from '../replay/copyDataDir.ts';
-import { dbLocation } from '../../ops/dataDir.ts';
+import { dbLocation } from '../../storage/dataDir.ts';
 import type { EventSink, VizSource } from './source.ts';
 
 /** Options of {@link dataDirSource}. */

@@ -14,7 +14,7 @@ import { LINK_EVENT_TYPES } from '../../../machines/spotifyLink.events.ts';
 import { generateLinkLog, LOG_FINAL_STATES, LOG_USERS, tempDataDir, type GeneratedLog } from '../../helpers/replayLog.ts';
 import { runReplay } from '../../helpers/runReplay.ts';
 import { runCli } from '../../../src/devtools/replay/cli.ts';
-import { dbLocation } from '../../../src/ops/dataDir.ts';
+import { dbLocation } from '../../../src/storage/dataDir.ts';
 
 const Cli = suite('replay CLI');
 let log: GeneratedLog;

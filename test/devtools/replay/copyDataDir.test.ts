@@ -10,7 +10,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { copyLevelDir, removeCopy } from '../../../src/devtools/replay/copyDataDir.ts';
 import { openLogReader } from '../../../src/devtools/replay/dataDir.ts';
-import { dbLocation } from '../../../src/ops/dataDir.ts';
+import { dbLocation } from '../../../src/storage/dataDir.ts';
 import { ReplayError } from '../../../src/devtools/replay/errors.ts';
 import { verifyProjections } from '../../../src/devtools/replay/verifyProjections.ts';
 import { linkProjections } from '../../../src/link/projections.ts';

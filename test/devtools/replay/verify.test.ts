@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { openLevelDb } from '../../../eventlog/index.ts';
 import { keyspaces } from '../../../eventlog/keys.ts';
 import { runCli } from '../../../src/devtools/replay/cli.ts';
-import { dbLocation } from '../../../src/ops/dataDir.ts';
+import { dbLocation } from '../../../src/storage/dataDir.ts';
 import { generateLinkLog, type GeneratedLog } from '../../helpers/replayLog.ts';
 import { runReplay } from '../../helpers/runReplay.ts';
 

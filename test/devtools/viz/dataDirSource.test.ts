@@ -5,7 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Envelope } from '../../../eventlog/index.ts';
-import { dbLocation } from '../../../src/ops/dataDir.ts';
+import { dbLocation } from '../../../src/storage/dataDir.ts';
 import { dataDirSource } from '../../../src/devtools/viz/dataDirSource.ts';
 import type { StoredEvent } from '../../../src/link/linkLog.ts';
 import { startLinkHarness } from '../../helpers/linkHarness.ts';

@@ -10,7 +10,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openLevelDb } from '../../../eventlog/index.ts';
 import { openAudioCache } from '../../../src/music/cache/audioCache.ts';
-import type { MusicMetrics } from '../../../src/ops/musicMetrics.ts';
+import type { MusicMetrics } from '../../../src/metrics/musicMetrics.ts';
 import { FakeBotApi } from '../../helpers/fakeBotApi.ts';
 import { startFakeSpotify } from '../../helpers/fakeSpotify.ts';
 import { candidate, unlinkedWebApi } from '../../helpers/musicFixtures.ts';

@@ -2,7 +2,7 @@ import { MemoryLevel } from 'memory-level';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { masterKey, MasterKeyMismatchError, openTokenVault, type RootDb } from '../../eventlog/index.ts';
-import { rewrapIfRotating } from '../../src/ops/keyRotation.ts';
+import { rewrapIfRotating } from '../../src/storage/keyRotation.ts';
 import { createMemoryLogger } from '../helpers/memoryLogger.ts';
 
 const Rotation = suite('master key rotation at start-up');

@@ -13,10 +13,10 @@
  * // on shutdown:
  * await upkeep.stop(10_000);
  */
-import type { Logger } from '../log.ts';
-import { toolEnv } from '../music/tools/toolEnv.ts';
-import { updateYtDlp } from '../music/tools/ytDlpUpdater.ts';
-import { reportYtDlpVersion } from '../music/tools/ytDlpVersion.ts';
+import type { Logger } from '../../log.ts';
+import { toolEnv } from './toolEnv.ts';
+import { updateYtDlp } from './ytDlpUpdater.ts';
+import { reportYtDlpVersion } from './ytDlpVersion.ts';
 
 /** A week: yt-dlp releases every week or two, and YouTube breaks old ones within weeks. */
 export const UPKEEP_INTERVAL_MS = 7 * 24 * 60 * 60 * 1000;

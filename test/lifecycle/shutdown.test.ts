@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runShutdown, type ShutdownStep } from '../../src/ops/shutdown.ts';
+import { runShutdown, type ShutdownStep } from '../../src/lifecycle/shutdown.ts';
 import { createMemoryLogger } from '../helpers/memoryLogger.ts';
 
 const Shutdown = suite('shutdown order and grace period');

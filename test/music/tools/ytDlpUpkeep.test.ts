@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startYtDlpUpkeep, UPKEEP_INTERVAL_MS, type UpkeepTimers } from '../../src/ops/ytDlpUpkeep.ts';
-import { isAlive } from '../helpers/fakeTools.ts';
-import { writeFakeVenv } from '../helpers/fakeYtDlpInstall.ts';
-import { createMemoryLogger } from '../helpers/memoryLogger.ts';
+import { startYtDlpUpkeep, UPKEEP_INTERVAL_MS, type UpkeepTimers } from '../../../src/music/tools/ytDlpUpkeep.ts';
+import { isAlive } from '../../helpers/fakeTools.ts';
+import { writeFakeVenv } from '../../helpers/fakeYtDlpInstall.ts';
+import { createMemoryLogger } from '../../helpers/memoryLogger.ts';
 
 const K = suite('ytDlpUpkeep');
 

@@ -7,7 +7,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { StartupAbortedError, TelegramTokenRejectedError, connectTelegram } from '../../src/ops/telegramStartup.ts';
+import { StartupAbortedError, TelegramTokenRejectedError, connectTelegram } from '../../src/lifecycle/telegramStartup.ts';
 import { testBotToken } from '../bot/botHarness.ts';
 import { freePort } from '../helpers/appHarness.ts';
 import { FakeBotApi } from '../helpers/fakeBotApi.ts';

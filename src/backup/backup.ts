@@ -29,7 +29,7 @@ import { ClassicLevel } from 'classic-level';
 import { DataDirLockedError, openLevelDb, type RootDb } from '../../eventlog/index.ts';
 import { requestBackup } from './controlSocket.ts';
 import { BACKUP_VERSION, FrameWriter, readFrames, type BackupHeader, type BackupTrailer } from './backupFormat.ts';
-import { controlSocketPath, dbLocation } from './dataDir.ts';
+import { controlSocketPath, dbLocation } from '../storage/dataDir.ts';
 import { OpsError } from './errors.ts';
 
 /** What a finished backup or restore reports. */

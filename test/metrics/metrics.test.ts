@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createMetrics } from '../../src/ops/metrics.ts';
-import { createMetricsRoute, METRICS_PATH } from '../../src/ops/metricsRoute.ts';
-import { noMusicMetrics } from '../../src/ops/musicMetrics.ts';
+import { createMetrics } from '../../src/metrics/metrics.ts';
+import { createMetricsRoute, METRICS_PATH } from '../../src/metrics/metricsRoute.ts';
+import { noMusicMetrics } from '../../src/metrics/musicMetrics.ts';
 import { parsePromText, sample } from '../helpers/promText.ts';
 
 const Metrics = suite('metrics registry');

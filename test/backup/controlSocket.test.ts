@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { inspectBackup } from '../../src/ops/backup.ts';
-import { requestBackup, startControlServer, type ControlServer } from '../../src/ops/controlSocket.ts';
-import { OpsError } from '../../src/ops/errors.ts';
+import { inspectBackup } from '../../src/backup/backup.ts';
+import { requestBackup, startControlServer, type ControlServer } from '../../src/backup/controlSocket.ts';
+import { OpsError } from '../../src/backup/errors.ts';
 import { createMemoryLogger } from '../helpers/memoryLogger.ts';
 
 const Control = suite('the control socket');

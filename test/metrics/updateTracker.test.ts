@@ -1,7 +1,7 @@
 import type { Update } from 'grammy/types';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { trackUpdates, updateType } from '../../src/ops/updateTracker.ts';
+import { trackUpdates, updateType } from '../../src/metrics/updateTracker.ts';
 import type { UpdateListener } from '../../src/bot/createBot.ts';
 
 const Tracker = suite('updates in flight');
