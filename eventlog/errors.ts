@@ -15,10 +15,20 @@ export type EventLogErrorCode =
   | 'DATA_DIR_LOCKED'
   | 'STORE_CLOSED';
 
-/** Common base so callers can test `err instanceof EventLogError` and read `code`. */
-export abstract class EventLogError extends Error {
-  abstract readonly code: EventLogErrorCode;
+/**
+ * The one rule of every named error here and in the vault: `name` is the class name (an
+ * own property, as loggers print it) and `code` a stable string callers switch on.
+ */
+export abstract class CodedError<C extends string> extends Error {
+  abstract readonly code: C;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
 }
+
+/** Common base so callers can test `err instanceof EventLogError` and read `code`. */
+export abstract class EventLogError extends CodedError<EventLogErrorCode> {}
 
 /**
  * An append named an `expectedVersion` that is not the stream's current version: someone
@@ -30,15 +40,9 @@ export abstract class EventLogError extends Error {
  * catch (err) { if (err instanceof VersionConflictError) retryOnce() }
  */
 export class VersionConflictError extends EventLogError {
-  override readonly name = 'VersionConflictError';
   readonly code = 'VERSION_CONFLICT' as const;
-  constructor(
-    readonly stream: string,
-    /** The version the caller expected (a number, `-1` for "no stream yet"). */
-    readonly expected: number,
-    /** The stream's version at the time of the write. */
-    readonly actual: number,
-  ) {
+  /** `expected`: the version the caller expected (`-1`: no stream yet); `actual`: the stream's at the write. */
+  constructor(readonly stream: string, readonly expected: number, readonly actual: number) {
     super(`stream ${stream} is at version ${actual}, append expected ${expected}`);
   }
 }
@@ -50,15 +54,12 @@ export class VersionConflictError extends EventLogError {
  * their values).
  */
 export class EventDecodeError extends EventLogError {
-  override readonly name = 'EventDecodeError';
   readonly code = 'EVENT_DECODE' as const;
-  constructor(
-    /** The record's key inside its keyspace (e.g. `log` key `0000000000000042`). */
-    readonly key: string,
-    /** The global position of the record, or -1 when the key itself is unreadable. */
-    readonly position: number,
-    readonly reason: string,
-  ) {
+  /**
+   * `key`: the record's key inside its keyspace (e.g. `log` key `0000000000000042`);
+   * `position`: its global position, or -1 when the key itself is unreadable.
+   */
+  constructor(readonly key: string, readonly position: number, readonly reason: string) {
     super(`cannot decode event at log key ${key} (global position ${position}): ${reason}`);
   }
 }
@@ -68,12 +69,8 @@ export class EventDecodeError extends EventLogError {
  * current schema of its type. Nothing was written. Names field paths, never values.
  */
 export class EventValidationError extends EventLogError {
-  override readonly name = 'EventValidationError';
   readonly code = 'EVENT_INVALID' as const;
-  constructor(
-    readonly eventType: string,
-    readonly reason: string,
-  ) {
+  constructor(readonly eventType: string, readonly reason: string) {
     super(`event ${eventType} is invalid: ${reason}`);
   }
 }
@@ -83,7 +80,6 @@ export class EventValidationError extends EventLogError {
  * it is written); during a rebuild the rebuild stops at `position`.
  */
 export class ProjectionError extends EventLogError {
-  override readonly name = 'ProjectionError';
   readonly code = 'PROJECTION_FAILED' as const;
   constructor(
     readonly projection: string,
@@ -100,19 +96,14 @@ export class ProjectionError extends EventLogError {
  * line meant to be printed as is: "data dir <path> is in use by another process".
  */
 export class DataDirLockedError extends EventLogError {
-  override readonly name = 'DataDirLockedError';
   readonly code = 'DATA_DIR_LOCKED' as const;
-  constructor(
-    readonly location: string,
-    options?: { cause?: unknown },
-  ) {
+  constructor(readonly location: string, options?: { cause?: unknown }) {
     super(`data dir ${location} is in use by another process`, options);
   }
 }
 
 /** The store was closed; no more appends or reads are accepted. */
 export class StoreClosedError extends EventLogError {
-  override readonly name = 'StoreClosedError';
   readonly code = 'STORE_CLOSED' as const;
   constructor() {
     super('the event store is closed');

@@ -4,14 +4,13 @@
  *
  * @module
  */
+import { CodedError } from '../errors.ts';
 
 /** Every stable code a vault error may carry. */
 export type VaultErrorCode = 'DATA_KEY_SHREDDED' | 'DECRYPT_FAILED' | 'MASTER_KEY_MISMATCH' | 'MASTER_KEY_INVALID';
 
-/** Common base: `err instanceof VaultError` and a stable `code`. */
-export abstract class VaultError extends Error {
-  abstract readonly code: VaultErrorCode;
-}
+/** Common base: `err instanceof VaultError` and a stable `code` (the rule is `CodedError`'s). */
+export abstract class VaultError extends CodedError<VaultErrorCode> {}
 
 /**
  * The data key of a link is gone (shredded on unlink, revocation or a rejected link, or
@@ -19,7 +18,6 @@ export abstract class VaultError extends Error {
  * unlink; treat the link's secrets as absent.
  */
 export class DataKeyShreddedError extends VaultError {
-  override readonly name = 'DataKeyShreddedError';
   readonly code = 'DATA_KEY_SHREDDED' as const;
   constructor(readonly linkId: string) {
     super(`the data key of link ${linkId} has been shredded; its secrets are unrecoverable`);
@@ -31,7 +29,6 @@ export class DataKeyShreddedError extends VaultError {
  * value, or belongs to another record (the associated data differs).
  */
 export class DecryptError extends VaultError {
-  override readonly name = 'DecryptError';
   readonly code = 'DECRYPT_FAILED' as const;
   constructor(
     readonly linkId: string,
@@ -46,7 +43,6 @@ export class DecryptError extends VaultError {
  * `TOKEN_ENCRYPTION_KEY`, or an old key removed from the ring before `rewrap()`.
  */
 export class MasterKeyMismatchError extends VaultError {
-  override readonly name = 'MasterKeyMismatchError';
   readonly code = 'MASTER_KEY_MISMATCH' as const;
   constructor(
     /** Master key ids the vault needs but the ring lacks (or whose key differs). */
@@ -63,7 +59,6 @@ export class MasterKeyMismatchError extends VaultError {
 
 /** A master key ring that cannot be used (wrong length, duplicate, unknown active id). */
 export class InvalidMasterKeyError extends VaultError {
-  override readonly name = 'InvalidMasterKeyError';
   readonly code = 'MASTER_KEY_INVALID' as const;
   constructor(reason: string) {
     super(`invalid master key: ${reason}`);
