@@ -7,6 +7,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { EventValidationError, ProjectionError, VersionConflictError } from './errors.ts';
 import { positionKey, streamKey } from './keys.ts';
 import { encodeRecord } from './recordFormat.ts';
@@ -125,9 +126,11 @@ export class Appender<E extends AnyEvent> {
   };
 
   /**
-   * Builds the stored envelopes and decodes them back, so that projections see exactly
-   * what a rebuild will read from disk (and a schema that does not survive JSON is
-   * refused here rather than on a later read).
+   * Builds the stored records and decodes them back, so that projections see exactly what
+   * a rebuild will read from disk. The decode trusts the fresh record (it was validated by
+   * `registry.validate` before it was queued), so it is compared with what zod gave: data
+   * that does not survive JSON (a `Date`, an `undefined` field) is refused here, as a
+   * later read would not give it back.
    */
   #envelopes(append: PendingAppend<E>, version: number, position: number): { raw: string; env: Envelope<E> }[] {
     const time = this.now().toISOString();
@@ -140,12 +143,15 @@ export class Appender<E extends AnyEvent> {
         time,
         correlationId: append.correlationId,
       };
-      const raw = encodeRecord(e.type, e.v, e.data, meta);
+      const raw = encodeRecord(e.type, e.v, e.data, meta, this.ctx.registry.fingerprint(e.type, e.v));
+      let env: Envelope<E>;
       try {
-        return { raw, env: this.ctx.registry.decode(raw, positionKey(meta.globalPosition), meta.globalPosition) as Envelope<E> };
+        env = this.ctx.registry.decode(raw, positionKey(meta.globalPosition), meta.globalPosition) as Envelope<E>;
       } catch (err) {
         throw new EventValidationError(e.type, `does not survive its own JSON round trip (${(err as Error).message})`);
       }
+      if (!isDeepStrictEqual(env.data, e.data)) throw new EventValidationError(e.type, 'does not survive its own JSON round trip');
+      return { raw, env };
     });
   }
 

@@ -147,7 +147,8 @@ export class ProjectionSet {
     await Promise.all(scratch.map(async (s) => (await s.open(), await s.clear())));
     try {
       const targets = chosen.map((p, i): ReplayTarget => ({ projection: p, table: scratch[i]!, fresh: true, checkpoint: 'none' }));
-      await replay(this.ctx, targets, 0, head, this.replayOptions);
+      // Every record checked with zod: verify is what catches a record rewritten on purpose.
+      await replay(this.ctx, targets, 0, head, { ...this.replayOptions, check: 'full' });
       const out: TableDifference[] = [];
       for (const [i, p] of chosen.entries()) {
         out.push(...(await compareTables(p.name, this.ctx.ks.table(p.name), scratch[i]!)));

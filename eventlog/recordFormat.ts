@@ -1,19 +1,26 @@
 /**
- * How an event is stored in the `log` keyspace: record format 1, a JSON array
+ * How an event is stored in the `log` keyspace: a JSON array. Record format 2 (what the
+ * store writes) is
  *
- *     [type, v, data, stream, streamPosition, time, eventId, correlationId]
+ *     [type, v, data, stream, streamPosition, time, eventId, correlationId, fingerprint, checksum]
  *
- * The global position is the record's key, so it is not repeated. An array rather than an
- * object because a rebuild decodes every record of the log and JSON arrays parse markedly
- * faster than objects with long key names; it is still plain JSON for anyone reading raw
- * data. A future format would use a different shape (e.g. a leading format number).
+ * and format 1 (data dirs written before it) is the same array without the last two. The
+ * global position is the record's key, so it is not repeated. An array rather than an
+ * object because a rebuild decodes every record of the log and arrays of this size parse
+ * markedly faster than objects with long key names; it is still plain JSON.
  *
- * Two readers: {@link parseRecordFast} (no `JSON.parse`, declines anything unusual) and
- * {@link parseRecord} (the full parse, which reports what is wrong).
+ * - `fingerprint`: of the zod schema of `type@v` the data was validated against when it
+ *   was appended (see `registry.ts`); `''` when the schema has none.
+ * - `checksum`: the CRC-32 (`node:zlib`, a number) of the record's text before its comma
+ *   (every other field, data included). LevelDB reads without checking its own block
+ *   checksums (classic-level exposes neither `verify_checksums` nor `paranoid_checks`), so
+ *   this is what tells that the bytes are the ones the store wrote. It catches damage, not
+ *   someone rewriting a record on purpose: that is what `verify`, which checks every record
+ *   with zod, is for.
  *
  * @module
  */
-import type { ParseSlot, TextParser } from './compiledSchema.ts';
+import { crc32 } from 'node:zlib';
 import { EventDecodeError } from './errors.ts';
 import type { EventMeta } from './types.ts';
 
@@ -23,18 +30,27 @@ export interface RecordParts {
   v: number;
   data: unknown;
   meta: EventMeta;
+  /** The schema fingerprint the record carries; null for a format 1 record. */
+  fingerprint: string | null;
 }
 
-/** Serialises one event for the log. */
-export function encodeRecord(type: string, v: number, data: unknown, meta: EventMeta): string {
-  return JSON.stringify([type, v, data, meta.stream, meta.streamPosition, meta.time, meta.eventId, meta.correlationId]);
+/** The CRC-32 of `text` (its UTF-8 bytes), an unsigned 32-bit integer. */
+export const checksum: (text: string) => number = crc32;
+
+/** Serialises one event for the log (format 2), `fingerprint` being that of `type@v`'s schema. */
+export function encodeRecord(type: string, v: number, data: unknown, meta: EventMeta, fingerprint: string): string {
+  const json = JSON.stringify([type, v, data, meta.stream, meta.streamPosition, meta.time, meta.eventId, meta.correlationId, fingerprint]);
+  const head = json.slice(0, -1);
+  return `${head},${checksum(head)}]`;
 }
 
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x);
 
 /**
- * Parses a stored record found at `key` (global position `position`).
- * @throws {EventDecodeError} when the record is torn, not JSON or not of format 1.
+ * Parses a stored record found at `key` (global position `position`) and checks the
+ * checksum of a format 2 record.
+ * @throws {EventDecodeError} when the record is torn, not JSON, of no known format, or
+ *   its checksum does not match (it changed after it was written).
  */
 export function parseRecord(raw: string, key: string, position: number): RecordParts {
   let r: unknown[];
@@ -43,8 +59,15 @@ export function parseRecord(raw: string, key: string, position: number): RecordP
   } catch {
     throw new EventDecodeError(key, position, 'the record is not valid JSON (torn or corrupted)');
   }
-  if (!Array.isArray(r) || r.length !== 8) throw new EventDecodeError(key, position, 'the record is not of a known format');
-  const [type, v, data, stream, streamPosition, time, eventId, correlationId] = r;
+  if (!Array.isArray(r) || (r.length !== 8 && r.length !== 10)) throw new EventDecodeError(key, position, 'the record is not of a known format');
+  const type = r[0];
+  const v = r[1];
+  const stream = r[3];
+  const streamPosition = r[4];
+  const time = r[5];
+  const eventId = r[6];
+  const correlationId = r[7];
+  const fingerprint = r.length === 10 ? r[8] : null;
   if (
     typeof type !== 'string' ||
     !isInt(v) ||
@@ -52,79 +75,20 @@ export function parseRecord(raw: string, key: string, position: number): RecordP
     !isInt(streamPosition) ||
     typeof time !== 'string' ||
     typeof eventId !== 'string' ||
-    typeof correlationId !== 'string'
+    typeof correlationId !== 'string' ||
+    (fingerprint !== null && typeof fingerprint !== 'string')
   ) {
     throw new EventDecodeError(key, position, 'the record has a malformed envelope');
   }
-  return { type, v, data, meta: { eventId, stream, streamPosition, globalPosition: position, time, correlationId } };
-}
-
-/** No escape and no raw control character (invalid in JSON); anchored, as that scans fastest. */
-const PLAIN = /^[^\u0000-\u001f\\]*$/;
-
-/** The compiled parser of `type@v`'s data, with the registered type name. */
-export interface FastDataParser {
-  type: string;
-  parse: TextParser;
-}
-
-/** `0` or a positive integer of at most 15 digits (always safe) at `s[i]`; -1 if none. */
-function unsigned(s: string, i: number, slot: ParseSlot): number {
-  let c = s.charCodeAt(i);
-  if (c === 48) return (slot.value = 0), i + 1;
-  let j = i;
-  let n = 0;
-  while (c >= 48 && c <= 57) {
-    n = n * 10 + (c - 48);
-    c = s.charCodeAt(++j);
+  // The checksum is the last element, a number: everything before its comma is what it covers.
+  if (fingerprint !== null && r[9] !== checksum(raw.slice(0, raw.lastIndexOf(',')))) {
+    throw new EventDecodeError(key, position, 'the record does not match its checksum (it changed after it was written)');
   }
-  if (j === i || j - i > 15) return -1;
-  slot.value = n;
-  return j;
-}
-
-/** End quote of a plain string that opens at `s[i]` and is followed by `next`; -1 otherwise. */
-function stringEnd(s: string, i: number, next: number): number {
-  if (s.charCodeAt(i) !== 34) return -1;
-  const j = s.indexOf('"', i + 1);
-  return j > 0 && s.charCodeAt(j + 1) === next ? j : -1;
-}
-
-/**
- * The fast path of {@link parseRecord}: reads a record written by {@link encodeRecord}
- * without `JSON.parse`, checking `data` with the compiled parser of its `type@v`. Returns
- * exactly what `parseRecord` plus the schema check would give, or null to decline (any
- * escape, control character or other spelling, unknown type or version, data the
- * compiled parser declines) – the caller then takes the slow path, which reports errors.
- */
-export function parseRecordFast(
-  raw: string,
-  position: number,
-  parserFor: (raw: string, typeStart: number, typeEnd: number, v: number) => FastDataParser | null | undefined,
-  slot: ParseSlot,
-): RecordParts | null {
-  // With no backslash in the record, the first quote after an opening one closes it.
-  if (raw.charCodeAt(0) !== 91 || !PLAIN.test(raw)) return null;
-  let j = stringEnd(raw, 1, 44);
-  if (j < 0) return null;
-  let i = unsigned(raw, j + 2, slot);
-  if (i < 0 || raw.charCodeAt(i) !== 44) return null;
-  const v = slot.value as number;
-  const parser = parserFor(raw, 2, j, v);
-  if (!parser) return null;
-  i = parser.parse(raw, i + 1, slot);
-  if (i < 0 || raw.charCodeAt(i) !== 44) return null;
-  const data = slot.value;
-  if ((j = stringEnd(raw, i + 1, 44)) < 0) return null;
-  const stream = raw.slice(i + 2, j);
-  i = unsigned(raw, j + 2, slot);
-  if (i < 0 || raw.charCodeAt(i) !== 44) return null;
-  const streamPosition = slot.value as number;
-  if ((j = stringEnd(raw, i + 1, 44)) < 0) return null;
-  const time = raw.slice(i + 2, j);
-  if ((i = stringEnd(raw, j + 2, 44)) < 0) return null;
-  const eventId = raw.slice(j + 3, i);
-  if ((j = stringEnd(raw, i + 2, 93)) < 0 || j !== raw.length - 2) return null;
-  const correlationId = raw.slice(i + 3, j);
-  return { type: parser.type, v, data, meta: { eventId, stream, streamPosition, globalPosition: position, time, correlationId } };
+  return {
+    type,
+    v,
+    data: r[2],
+    meta: { eventId, stream, streamPosition, globalPosition: position, time, correlationId },
+    fingerprint,
+  };
 }

@@ -5,18 +5,23 @@
  * Nothing unknown or invalid is ever skipped: it is an {@link EventDecodeError}.
  *
  * Schemas must describe plain JSON data (no transforms): the parsed output is what gets
- * stored and is parsed again on every read.
+ * stored.
  *
- * Reads first try a fast path: each schema is compiled once (`compiledSchema.ts`) into a
- * parser of its JSON text that either gives exactly what `JSON.parse` + `safeParse` give or
- * declines; a declined or broken record takes the full parse, which names the problem.
+ * **The trust rule.** Each `type@v` schema has a fingerprint (a hash of its JSON Schema,
+ * `z.toJSONSchema`, computed once here) that the store writes into every record, next to a
+ * checksum of the record's text (`recordFormat.ts`). A record whose checksum matches and
+ * whose fingerprint is the current one of its type at the newest version was validated by
+ * this very schema when it was appended and has not changed since: it is read with
+ * `JSON.parse` alone. Every other record – an old one without fingerprint, a changed
+ * schema, an older version to upcast – is checked with zod, which names what is wrong.
+ * `decode(..., 'full')` (used by `verify`) checks every record with zod.
  *
  * @module
  */
-import type { z } from 'zod';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { EventDecodeError, EventValidationError } from './errors.ts';
-import { compileTextParser, type ParseSlot } from './compiledSchema.ts';
-import { parseRecord, parseRecordFast, type FastDataParser } from './recordFormat.ts';
+import { parseRecord } from './recordFormat.ts';
 import type { AnyEvent, Envelope } from './types.ts';
 
 interface VersionSpec {
@@ -86,11 +91,35 @@ export interface EventRegistry<E extends AnyEvent = AnyEvent> {
    * data to store. Throws {@link EventValidationError} naming the field paths.
    */
   validate(event: AnyEvent): { type: string; v: number; data: unknown };
+  /** The fingerprint of `type@v`'s schema the store writes into its records ('' when it has none). */
+  fingerprint(type: string, v: number): string;
   /**
    * Turns a stored record (see `recordFormat.ts`) into an envelope at the newest version.
    * `position` becomes `meta.globalPosition`; `key` names the record in an {@link EventDecodeError}.
+   * `'trusted'` (the default) reads a record under the trust rule (see the module comment)
+   * with `JSON.parse` alone; `'full'` checks every record with zod.
    */
-  decode(raw: string, key: string, position: number): Envelope<E>;
+  decode(raw: string, key: string, position: number, check?: DecodeCheck): Envelope<E>;
+}
+
+/** How far {@link EventRegistry.decode} checks a record: see the trust rule. */
+export type DecodeCheck = 'trusted' | 'full';
+
+/**
+ * The fingerprint of a schema: 8 hex digits of SHA-256 over its JSON Schema. It changes
+ * with anything JSON Schema shows (types, keys, lengths, bounds, patterns, formats,
+ * strictness); '' for a schema JSON Schema cannot show (a transform, a date), whose records
+ * are then always checked with zod. A refinement's function is invisible to it: change a
+ * schema by adding a version, never in place.
+ */
+function fingerprintOf(schema: z.ZodType): string {
+  let json: string;
+  try {
+    json = JSON.stringify(z.toJSONSchema(schema));
+  } catch {
+    return '';
+  }
+  return createHash('sha256').update(json).digest('hex').slice(0, 8);
 }
 
 /** Field paths and messages of a zod error, never the offending values. */
@@ -129,33 +158,12 @@ export function createEventRegistry<const Ts extends readonly EventType<string, 
   eventTypes: Ts,
 ): EventRegistry<EventOf<Ts[number]>> {
   const byType = new Map<string, readonly VersionSpec[]>();
+  const fingerprints = new Map<string, string[]>();
   for (const t of eventTypes) {
     if (byType.has(t.type)) throw new TypeError(`event type ${t.type} is registered twice`);
     byType.set(t.type, t.versions);
+    fingerprints.set(t.type, t.versions.map((spec) => fingerprintOf(spec.schema)));
   }
-
-  // The compiled parser of each version's data (null: that schema is not compiled), found
-  // by the type name's length and text without cutting the name out of the record.
-  interface Compiled {
-    type: string;
-    versions: readonly VersionSpec[];
-    parsers: (FastDataParser | null)[];
-  }
-  const byLength: Compiled[][] = [];
-  for (const [type, versions] of byType) {
-    const parsers = versions.map((spec) => {
-      const parse = compileTextParser(spec.schema);
-      return parse ? { type, parse } : null;
-    });
-    (byLength[type.length] ??= []).push({ type, versions, parsers });
-  }
-  let found: Compiled | undefined;
-  const parserFor = (raw: string, start: number, end: number, v: number): FastDataParser | null | undefined => {
-    const candidates = byLength[end - start];
-    if (candidates) for (const c of candidates) if (raw.startsWith(c.type, start)) return (found = c).parsers[v - 1];
-    return undefined;
-  };
-  const slot: ParseSlot = { value: undefined };
 
   function versionsOf(type: string): readonly VersionSpec[] {
     const versions = byType.get(type);
@@ -166,6 +174,7 @@ export function createEventRegistry<const Ts extends readonly EventType<string, 
   return {
     types: [...byType.keys()],
     currentVersion: (type) => versionsOf(type).length,
+    fingerprint: (type, v) => fingerprints.get(type)?.[v - 1] ?? '',
     validate(event) {
       const versions = versionsOf(event.type);
       const newest = versions[versions.length - 1]!;
@@ -173,31 +182,24 @@ export function createEventRegistry<const Ts extends readonly EventType<string, 
       if (!parsed.success) throw new EventValidationError(event.type, describeIssues(parsed.error));
       return { type: event.type, v: newest.v, data: parsed.data };
     },
-    decode(raw, key, position) {
-      // Records written by this store in a compiled schema's form take the fast path; the
-      // rest (and every broken record) the full parse, which names what is wrong.
-      let parts = parseRecordFast(raw, position, parserFor, slot);
-      let versions: readonly VersionSpec[];
-      if (parts) {
-        versions = found!.versions;
-      } else {
-        parts = parseRecord(raw, key, position);
-        const { type, v } = parts;
-        const known = byType.get(type);
-        if (!known) throw new EventDecodeError(key, position, `unknown event type ${type}@${v}`);
-        const spec = known[v - 1];
-        if (!spec) throw new EventDecodeError(key, position, `unknown version ${type}@${v} (newest is ${known.length})`);
-        const parsed = spec.schema.safeParse(parts.data);
-        if (!parsed.success) {
-          throw new EventDecodeError(key, position, `${type}@${v} fails its schema: ${describeIssues(parsed.error)}`);
-        }
-        parts.data = parsed.data;
-        versions = known;
+    decode(raw, key, position, check = 'trusted') {
+      const parts = parseRecord(raw, key, position);
+      const { type, v } = parts;
+      const versions = byType.get(type);
+      if (!versions) throw new EventDecodeError(key, position, `unknown event type ${type}@${v}`);
+      const spec = versions[v - 1];
+      if (!spec) throw new EventDecodeError(key, position, `unknown version ${type}@${v} (newest is ${versions.length})`);
+      const newest = versions.length;
+      // The trust rule: validated by this very schema on append, unchanged since (checksum).
+      const current = fingerprints.get(type)![v - 1]!;
+      const trusted = check === 'trusted' && v === newest && current !== '' && parts.fingerprint === current;
+      let data = parts.data;
+      if (!trusted) {
+        const parsed = spec.schema.safeParse(data);
+        if (!parsed.success) throw new EventDecodeError(key, position, `${type}@${v} fails its schema: ${describeIssues(parsed.error)}`);
+        data = v < newest ? upcast(type, v, versions, parsed.data, key, position) : parsed.data;
       }
-      if (parts.v < versions.length) parts.data = upcast(parts.type, parts.v, versions, parts.data, key, position);
-      parts.v = versions.length;
-      // The parts are fresh and shaped like an envelope: no second object is needed.
-      return parts as Envelope<EventOf<Ts[number]>>;
+      return { type, v: newest, data, meta: parts.meta } as Envelope<EventOf<Ts[number]>>;
     },
   };
 }

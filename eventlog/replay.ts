@@ -3,9 +3,10 @@
  * `rebuild()`, `verify()` and the catch-up at open.
  *
  * Speed without unbounded memory: the next chunk is read while the current one is folded;
- * records are decoded by the registry's compiled fast path; pending rows are written only
- * when `flushRows` of them have piled up (a row touched by many events is written once) or,
- * for a catch-up, every `flushEvents` events, while folding goes on (one write in flight);
+ * records are decoded under the registry's trust rule (`verify` checks each with zod);
+ * pending rows are written only when `flushRows` of them have piled up (a row touched by
+ * many events is written once) or, for a catch-up, every `flushEvents` events, while
+ * folding goes on (one write in flight);
  * recently used rows are kept in a bounded LRU, and on a table that started empty a Bloom
  * filter of written keys answers "absent" without touching the disk. Intermediate writes
  * are unsynced; the last one, holding the checkpoints, is synced and makes the replay
@@ -19,7 +20,7 @@ import { EventDecodeError, ProjectionError } from './errors.ts';
 import { parsePositionKey, positionKey, type Keyspaces } from './keys.ts';
 import { Lru } from './lru.ts';
 import { decodeRow, PendingTable, writeOps, type PendingWrites } from './pendingTable.ts';
-import type { EventRegistry } from './registry.ts';
+import type { DecodeCheck, EventRegistry } from './registry.ts';
 import type { BatchOp, Keyspace, Projection, RootDb } from './types.ts';
 import { writeBatch } from './writeBatch.ts';
 
@@ -63,6 +64,8 @@ export interface ReplayOptions {
   flushRows?: number;
   /** Rows per table kept in the LRU (default 50000). */
   rowCacheSize?: number;
+  /** `'full'` checks every record with zod (`verify`); default: the registry's trust rule. */
+  check?: DecodeCheck;
 }
 
 /** Events read per `nextv` unless {@link ReplayOptions.readSize} says otherwise. */
@@ -121,6 +124,7 @@ export async function replay(
   const readSize = options.readSize ?? DEFAULT_READ_SIZE;
   const flushEvents = options.flushEvents ?? 20_000;
   const flushRows = options.flushRows ?? 20_000;
+  const check = options.check ?? 'trusted';
   const states = targets.map((t) => stateFor(t, options.rowCacheSize ?? 50_000));
   if (states.length === 0 || to < from) return 0;
   // Rows touched often are written once per write, so write no more often than needed.
@@ -169,7 +173,7 @@ export async function replay(
       for (const [key, raw] of entries) {
         const position = parsePositionKey(key);
         if (position !== last + 1) throw new EventDecodeError(key, position, `gap in the log after position ${last}`);
-        const event = ctx.registry.decode(raw, key, position);
+        const event = ctx.registry.decode(raw, key, position, check);
         for (const s of states) {
           try {
             s.target.projection.evolve(event, s.pending);

@@ -1,6 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { z } from 'zod';
 import {
+  createEventRegistry,
+  defineEvent,
   EventDecodeError,
   EventValidationError,
   NO_STREAM,
@@ -10,9 +13,9 @@ import {
   type Envelope,
   type EventStore,
 } from '../../eventlog/index.ts';
-import { encodeRecord } from '../../eventlog/recordFormat.ts';
+import { checksum, encodeRecord } from '../../eventlog/recordFormat.ts';
 import { rejects } from '../helpers/rejects.ts';
-import { amount, counters, fakeClock, Incremented, memoryDb, registry, Reset, totals, type CounterEvent } from './fixtures/counterEvents.ts';
+import { amount, counters, fakeClock, formatOneRecord, Incremented, memoryDb, registry, Reset, totals, type CounterEvent } from './fixtures/counterEvents.ts';
 
 const Store = suite<{ store: EventStore<CounterEvent> }>('event store: append, read, subscribe');
 
@@ -125,7 +128,7 @@ Store('an undecodable record stops readAll and readStream with its key (never sk
   await store.appendToStream('c-1', [inc(1)], { expectedVersion: NO_STREAM });
   // Simulate data written by a newer release: a type this code does not know.
   const meta = { eventId: 'x', stream: 'c-1', streamPosition: 1, globalPosition: 1, time: 't', correlationId: 'c' };
-  await store.db.sublevel('log').put('0000000000000001', encodeRecord('FromTheFuture', 1, {}, meta));
+  await store.db.sublevel('log').put('0000000000000001', encodeRecord('FromTheFuture', 1, {}, meta, ''));
   await store.db.sublevel('streams').put('c-1/0000000000000001', '0000000000000001');
   const seen: number[] = [];
   try {
@@ -157,6 +160,50 @@ Store('malformed extra ops are refused before they can sink anyone else\'s batch
 Store('a closed store refuses appends with StoreClosedError', async ({ store }) => {
   await store.close();
   await rejects(store.appendToStream('c-1', [inc(1)], { expectedVersion: 'any' }), (e: unknown) => e instanceof StoreClosedError);
+});
+
+Store('a data dir written before fingerprints (format 1 records) is read, rebuilt and appended to', async () => {
+  const db = memoryDb();
+  const at = (p: number) => ({ eventId: `e-${p}`, stream: 'c-1', streamPosition: p, globalPosition: p, time: '2025-01-01T00:00:00.000Z', correlationId: 'c' });
+  const old = [formatOneRecord('Incremented', 1, { by: 2 }, at(0)), formatOneRecord('Incremented', 2, { by: 3, note: 'n' }, at(1))];
+  await db.batch([
+    ...old.map((value, p) => ({ type: 'put' as const, key: `!log!000000000000000${p}`, value })),
+    ...old.map((_, p) => ({ type: 'put' as const, key: `!streams!c-1/000000000000000${p}`, value: `000000000000000${p}` })),
+    { type: 'put', key: '!heads!c-1', value: '1' },
+  ]);
+  const store = await openEventStore({ db, registry, projections: [counters] });
+  assert.equal((await store.readStream('c-1')).map((e) => [e.v, e.data]), [[2, { by: 2, note: '' }], [2, { by: 3, note: 'n' }]]);
+  assert.is((await store.table<{ value: number }>('counters').get('c-1'))?.value, 5, 'built from the old records at open');
+  await store.appendToStream('c-1', [inc(4)], { expectedVersion: 1 });
+  const all: number[] = [];
+  for await (const e of store.readAll()) all.push(amount(e)!);
+  assert.equal(all, [2, 3, 4]);
+  await store.rebuild();
+  assert.equal(await store.verify(), []);
+  await store.close();
+  await db.close();
+});
+
+Store('a record rewritten on purpose (checksum fixed) is caught by verify, which checks every record with zod', async ({ store }) => {
+  await store.appendToStream('c-1', [inc(1), inc(2)], { expectedVersion: NO_STREAM });
+  const log = store.db.sublevel('log');
+  const raw = (await log.get('0000000000000001'))!;
+  const head = raw.slice(0, raw.lastIndexOf(',')).replace('"by":2', '"by":"two"');
+  await log.put('0000000000000001', `${head},${checksum(head)}]`);
+  await rejects(store.verify(), (e: unknown) => e instanceof EventDecodeError && /position 1.*Incremented@2 fails its schema: by/.test((e as Error).message));
+  // Rewritten without fixing the checksum, every read stops at it.
+  await log.put('0000000000000001', raw.replace('"by":2', '"by":7'));
+  await rejects(store.readStream('c-1'), /position 1.*does not match its checksum/);
+  await rejects(store.rebuild(), /position 1.*does not match its checksum/);
+});
+
+Store('an event whose data does not survive JSON is refused on append', async () => {
+  const At = defineEvent('At', z.object({ when: z.date() }));
+  const s = await openEventStore({ db: memoryDb(), registry: createEventRegistry([At]) });
+  await rejects(s.appendToStream('a-1', [At.of({ when: new Date(0) })], { expectedVersion: NO_STREAM }), (e: unknown) => e instanceof EventValidationError && /JSON round trip/.test((e as Error).message));
+  assert.is(s.headPosition(), -1);
+  await s.close();
+  await s.db.close();
 });
 
 Store.run();
