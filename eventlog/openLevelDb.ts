@@ -1,10 +1,12 @@
 /**
- * Opens a classic-level data directory, turning LevelDB's lock error into a one-line
- * {@link DataDirLockedError} an operator can act on.
+ * Opens a LevelDB data directory through `level` (the package the product card names; in
+ * Node its `Level` class is classic-level's, so the database is exactly a classic-level
+ * one), turning LevelDB's lock error into a one-line {@link DataDirLockedError} an
+ * operator can act on.
  *
  * @module
  */
-import { ClassicLevel } from 'classic-level';
+import { Level } from 'level';
 import { DataDirLockedError } from './errors.ts';
 import type { RootDb } from './types.ts';
 
@@ -21,7 +23,7 @@ export function isLockedError(err: unknown): boolean {
  * const db = await openLevelDb(config.dataDir + '/eventlog');
  */
 export async function openLevelDb(location: string): Promise<RootDb> {
-  const db = new ClassicLevel<string, string>(location, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+  const db = new Level<string, string>(location, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
   try {
     await db.open();
   } catch (err) {
