@@ -77,7 +77,7 @@ export async function run(options: HttpBenchOptions = {}): Promise<void> {
   const rounds = options.rounds ?? 5;
 
   const logger = pino({ level: 'info' }, pino.destination({ dest: devNull, sync: false }));
-  const flow = { handle: async () => ({ kind: 'unknownState' as const }) };
+  const flow = { handleCallback: async () => ({ kind: 'unknownState' as const }) };
   const ours = createHttpServer({
     host: '127.0.0.1',
     port: 0,

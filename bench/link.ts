@@ -68,12 +68,12 @@ async function linkUsers(h: LinkHarness, count: number): Promise<number[]> {
 async function benchHotPath(h: LinkHarness, ids: number[]): Promise<void> {
   const rounds = env('LINK_BENCH_ROUNDS', 5);
   const ops = env('LINK_BENCH_OPS', 200_000);
-  const sample = await h.links.getAccessToken(ids[0]!);
-  for (const id of ids) await h.links.getAccessToken(id); // warm: snapshot and data key cached
+  const sample = await h.links.accessToken(ids[0]!);
+  for (const id of ids) await h.links.accessToken(id); // warm: snapshot and data key cached
   console.log(`(a) getAccessToken for ${ids.length} linked users with valid tokens (token length ${sample.length})`);
 
   const baseline = makeBaseline(ids, sample.length);
-  const service = (id: number) => h.links.getAccessToken(id);
+  const service = (id: number) => h.links.accessToken(id);
   await throughput(baseline, ids, ops / 4); // JIT warm-up of both
   await throughput(service, ids, ops / 4);
   const base: number[] = [];
@@ -91,7 +91,7 @@ async function benchHotPath(h: LinkHarness, ids: number[]): Promise<void> {
   const samples = new Float64Array(Math.min(ops, 100_000));
   for (let i = 0; i < samples.length; i++) {
     const t = performance.now();
-    await h.links.getAccessToken(ids[i % ids.length]!);
+    await h.links.accessToken(ids[i % ids.length]!);
     samples[i] = performance.now() - t;
   }
   samples.sort();
@@ -106,7 +106,7 @@ async function benchStampede(h: LinkHarness): Promise<string> {
   h.clock.t = (await h.links.status(userId)).link!.accessExpiresAt - REFRESH_MARGIN_MS;
   const before = h.spotify.count('token', { grantType: 'refresh_token' });
   const started = performance.now();
-  const tokens = await Promise.all(Array.from({ length: 1000 }, () => h.links.getAccessToken(userId)));
+  const tokens = await Promise.all(Array.from({ length: 1000 }, () => h.links.accessToken(userId)));
   const ms = performance.now() - started;
   const requests = h.spotify.count('token', { grantType: 'refresh_token' }) - before;
   return `(b) 1,000 concurrent getAccessToken, expired token: ${requests} token request(s) (must be 1), ${new Set(tokens).size} distinct token(s), ${fmt(ms)} ms`;

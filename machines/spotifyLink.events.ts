@@ -1,6 +1,6 @@
 /**
  * The events of a Telegram user's Spotify link (stream `link-<telegramUserId>`), all at version 1
- * except `GrantReceived@2` (personal data sealed; see {@link olderLinkEventVersions}).
+ * except `GrantReceived@2` (personal data sealed; `@1` is upcast by the registry in `src/link/linkLog.ts`).
  *
  * Every event's `data` carries `at` (epoch ms, taken from the command's `now`) so the machine
  * never reads a clock. Secret material and personal data (the Spotify user id and display
@@ -9,8 +9,7 @@
  * SHA-256 hashes (64 lowercase hex chars). Schemas are strict: an unknown field is an error, so
  * nothing unsealed can slip into the log by accident.
  *
- * The event log stores `{ type, v, data }`; the machine sees `{ type, ...data }`
- * (see {@link toLinkEvent} / {@link toStoredLinkEvent}).
+ * Every event is `{ type, data }`, as the event log stores it (which adds `v` and `meta`).
  *
  * @module
  */
@@ -162,71 +161,35 @@ export const RelinkReminderSentV1 = z.strictObject({ at: EpochMs });
 export const UnlinkedV1 = z.strictObject({ at: EpochMs, reason: z.literal('user') });
 
 /**
- * Every link event type with its current version and the zod schema of its `data`, in the
- * shape the event log's schema registry takes.
+ * The `data` schema of every link event type at its current version. The event log's
+ * registry (`src/link/linkLog.ts`) adds the older versions and their upcasters.
  */
-export const linkEventSchemas = [
-  { type: 'LoginStarted', v: 1, schema: LoginStartedV1 },
-  { type: 'LoginDenied', v: 1, schema: LoginDeniedV1 },
-  { type: 'GrantReceived', v: 2, schema: GrantReceivedV2 },
-  { type: 'LinkConfirmed', v: 1, schema: LinkConfirmedV1 },
-  { type: 'LinkRejected', v: 1, schema: LinkRejectedV1 },
-  { type: 'LoginExpired', v: 1, schema: LoginExpiredV1 },
-  { type: 'RefreshStarted', v: 1, schema: RefreshStartedV1 },
-  { type: 'TokensRefreshed', v: 1, schema: TokensRefreshedV1 },
-  { type: 'RefreshFailed', v: 1, schema: RefreshFailedV1 },
-  { type: 'AccessRevoked', v: 1, schema: AccessRevokedV1 },
-  { type: 'RelinkReminderSent', v: 1, schema: RelinkReminderSentV1 },
-  { type: 'Unlinked', v: 1, schema: UnlinkedV1 },
-] as const;
+export const linkEventData = {
+  LoginStarted: LoginStartedV1,
+  LoginDenied: LoginDeniedV1,
+  GrantReceived: GrantReceivedV2,
+  LinkConfirmed: LinkConfirmedV1,
+  LinkRejected: LinkRejectedV1,
+  LoginExpired: LoginExpiredV1,
+  RefreshStarted: RefreshStartedV1,
+  TokensRefreshed: TokensRefreshedV1,
+  RefreshFailed: RefreshFailedV1,
+  AccessRevoked: AccessRevokedV1,
+  RelinkReminderSent: RelinkReminderSentV1,
+  Unlinked: UnlinkedV1,
+} as const;
 
-/**
- * Older versions of link event types, oldest first, each with the upcaster to the version
- * after it (the event log's registry replays them; appends always use the current version).
- */
-export const olderLinkEventVersions: Readonly<Record<string, readonly { v: number; schema: z.ZodType; upcast: (data: any) => unknown }[]>> = {
-  GrantReceived: [{ v: 1, schema: GrantReceivedV1, upcast: upcastGrantReceivedV1 }],
-};
-
-type Entry = (typeof linkEventSchemas)[number];
 /** The name of a link event type, e.g. `'LoginStarted'`. */
-export type LinkEventType = Entry['type'];
+export type LinkEventType = keyof typeof linkEventData;
 /** The `data` of the link event `T` (its current version). */
-export type LinkEventData<T extends LinkEventType> = z.infer<Extract<Entry, { type: T }>['schema']>;
-/** A link event as the machine sees it: `{ type, ...data }`. */
-export type LinkEvent = { [T in LinkEventType]: { type: T } & LinkEventData<T> }[LinkEventType];
+export type LinkEventData<T extends LinkEventType> = z.output<(typeof linkEventData)[T]>;
+/**
+ * A link event: `{ type, data }`, the one shape from `decide` through the event log to the
+ * projections and this machine (a stored envelope adds `v` and `meta` and is one too).
+ */
+export type LinkEvent = { [T in LinkEventType]: { type: T; data: LinkEventData<T> } }[LinkEventType];
 /** The link event of type `T`. */
 export type LinkEventOf<T extends LinkEventType> = Extract<LinkEvent, { type: T }>;
-/** A link event as the event log stores it (without its meta). */
-export type StoredLinkEvent = { [T in LinkEventType]: { type: T; v: Extract<Entry, { type: T }>['v']; data: LinkEventData<T> } }[LinkEventType];
 
-/** Every link event type, in registry order. */
-export const LINK_EVENT_TYPES: readonly LinkEventType[] = linkEventSchemas.map((e) => e.type);
-
-/** The registry entry of `type`, or `undefined` for a type that is not a link event. */
-export function linkEventSchema(type: string): Entry | undefined {
-  return linkEventSchemas.find((e) => e.type === type);
-}
-
-/**
- * Validates a stored `{ type, v, data }` and flattens it into the machine's `{ type, ...data }`.
- * Upcast older versions first (the event log's registry does).
- * @throws `DomainError('INVALID_EVENT')` for an unknown type or version, or data that fails
- *   its schema (the error names field paths, never values).
- */
-export function toLinkEvent(stored: { type: string; v: number; data: unknown }): LinkEvent {
-  const entry = linkEventSchema(stored.type);
-  const eventType = `${stored.type}@${stored.v}`;
-  if (!entry || entry.v !== stored.v) throw new DomainError('INVALID_EVENT', { eventType });
-  const result = entry.schema.safeParse(stored.data);
-  if (!result.success) {
-    throw new DomainError('INVALID_EVENT', { eventType, paths: result.error.issues.map((i) => i.path.join('.') || '(root)') });
-  }
-  return { type: entry.type, ...result.data } as LinkEvent;
-}
-
-/** Splits a machine event into the `{ type, v, data }` the event log appends. */
-export function toStoredLinkEvent(event: LinkEvent): StoredLinkEvent {
-  const { type, ...data } = event;
-  return { type, v: linkEventSchema(type)!.v, data } as StoredLinkEvent;
-}
+/** Every link event type. */
+export const LINK_EVENT_TYPES = Object.keys(linkEventData) as LinkEventType[];

@@ -10,7 +10,7 @@
  * @module
  */
 import { and, assertEvent, assign, initialTransition, setup, transition } from 'xstate';
-import type { SnapshotFrom } from 'xstate';
+import type { AnyStateNode, SnapshotFrom } from 'xstate';
 import type { LinkEvent } from './spotifyLink.events.ts';
 import {
   REFRESH_TOKEN_LIFETIME_MS,
@@ -28,7 +28,7 @@ import { DomainError } from './domainError.ts';
  */
 export const MACHINE_VERSION = 2;
 
-type GuardName = 'isCurrentAttempt' | 'attemptHasExpired' | 'beforeLoginExpiry';
+type GuardName = 'isCurrentAttempt' | 'attemptHasExpired' | 'beforeLoginExpiry' | 'beforeCompletionExpiry';
 
 /**
  * "Ends the attempt": back to `linked` when a previous link exists (re-link), else `unlinked`.
@@ -41,45 +41,51 @@ function endAttemptWhen(...guards: GuardName[]) {
   ] as const;
 }
 
+/** What a guard sees: the context and the event being judged. */
+type GuardArgs = { context: LinkContext; event: LinkEvent };
+
+/** The machine's guards: each one rule of the link lifecycle, named so refusals can say which. */
+const linkGuards = {
+  /** The event names the attempt in progress (a superseded attempt's events do nothing). */
+  isCurrentAttempt: ({ context, event }) =>
+    'attemptId' in event.data && context.attempt?.attemptId === event.data.attemptId,
+  /** `LoginStarted.relink` tells the truth about whether a link exists. */
+  relinkFlagMatches: ({ context, event }) =>
+    event.type === 'LoginStarted' && event.data.relink === (context.link !== null),
+  /** The event came before the attempt's callback deadline. */
+  beforeLoginExpiry: ({ context, event }) =>
+    context.attempt !== null && event.data.at < context.attempt.expiresAt,
+  /** The event came before the grant's confirmation deadline. */
+  beforeCompletionExpiry: ({ context, event }) =>
+    context.attempt?.completionExpiresAt != null && event.data.at < context.attempt.completionExpiresAt,
+  /** The attempt's deadline (callback or confirmation, whichever applies) has passed. */
+  attemptHasExpired: ({ context, event }) =>
+    context.attempt !== null && event.data.at >= attemptDeadline(context.attempt),
+  /** A confirmed link exists besides the attempt (re-link): ending the attempt returns to it. */
+  hasPreviousLink: ({ context }) => context.link !== null,
+  /** The event names the refresh in flight (a stale refresh's outcome does nothing). */
+  isCurrentRefresh: ({ context, event }) =>
+    'refreshId' in event.data && context.refreshId !== null && event.data.refreshId === context.refreshId,
+  /** This link has not had its re-link reminder yet. */
+  reminderNotSent: ({ context }) => context.link !== null && !context.link.reminderSent,
+  /** The re-link reminder is due (around day 170 of the refresh token's life). */
+  reminderDue: ({ context, event }) => context.link !== null && event.data.at >= context.link.reminderDueAt,
+} satisfies Record<string, (args: GuardArgs) => boolean>;
+
 /**
  * The Spotify link machine definition. Use {@link evolve} / {@link foldLinkEvents} rather than
  * an actor: the machine is only ever stepped with the pure `transition()`.
  */
 export const linkMachine = setup({
   types: { context: {} as LinkContext, events: {} as LinkEvent },
-  guards: {
-    /** The event names the attempt in progress (a superseded attempt's events do nothing). */
-    isCurrentAttempt: ({ context, event }) =>
-      'attemptId' in event && context.attempt?.attemptId === event.attemptId,
-    /** `LoginStarted.relink` tells the truth about whether a link exists. */
-    relinkFlagMatches: ({ context, event }) =>
-      event.type === 'LoginStarted' && event.relink === (context.link !== null),
-    /** The event came before the attempt's callback deadline. */
-    beforeLoginExpiry: ({ context, event }) =>
-      context.attempt !== null && event.at < context.attempt.expiresAt,
-    /** The event came before the grant's confirmation deadline. */
-    beforeCompletionExpiry: ({ context, event }) =>
-      context.attempt?.completionExpiresAt != null && event.at < context.attempt.completionExpiresAt,
-    /** The attempt's deadline (callback or confirmation, whichever applies) has passed. */
-    attemptHasExpired: ({ context, event }) =>
-      context.attempt !== null && event.at >= attemptDeadline(context.attempt),
-    /** A confirmed link exists besides the attempt (re-link): ending the attempt returns to it. */
-    hasPreviousLink: ({ context }) => context.link !== null,
-    /** The event names the refresh in flight (a stale refresh's outcome does nothing). */
-    isCurrentRefresh: ({ context, event }) =>
-      'refreshId' in event && context.refreshId !== null && event.refreshId === context.refreshId,
-    /** This link has not had its re-link reminder yet. */
-    reminderNotSent: ({ context }) => context.link !== null && !context.link.reminderSent,
-    /** The re-link reminder is due (around day 170 of the refresh token's life). */
-    reminderDue: ({ context, event }) => context.link !== null && event.at >= context.link.reminderDueAt,
-  },
+  guards: linkGuards,
   actions: {
     /** Remembers the instant of the last applied event. */
-    touch: assign({ lastEventAt: ({ event }) => event.at }),
+    touch: assign({ lastEventAt: ({ event }) => event.data.at }),
     /** Opens a new attempt; a superseded attempt's key is ended. */
     startAttempt: assign(({ event }) => {
       assertEvent(event, 'LoginStarted');
-      const { at, type: _t, ...fields } = event;
+      const { at, ...fields } = event.data;
       return {
         attempt: { ...fields, startedAt: at, completionHash: null, completionExpiresAt: null, grant: null },
         revocationReason: null,
@@ -89,7 +95,7 @@ export const linkMachine = setup({
     holdGrant: assign(({ context, event }) => {
       assertEvent(event, 'GrantReceived');
       if (!context.attempt) return {};
-      const { at, type: _t, attemptId: _a, completionHash, completionExpiresAt, ...grant } = event;
+      const { at, attemptId: _a, completionHash, completionExpiresAt, ...grant } = event.data;
       return {
         attempt: {
           ...context.attempt,
@@ -110,7 +116,7 @@ export const linkMachine = setup({
         link: {
           ...attempt.grant,
           keyId: attempt.keyId,
-          linkedAt: event.at,
+          linkedAt: event.data.at,
           refreshExpiresAt: grantedAt + REFRESH_TOKEN_LIFETIME_MS,
           reminderDueAt: grantedAt + RELINK_REMINDER_AFTER_MS,
           reminderSent: false,
@@ -120,7 +126,7 @@ export const linkMachine = setup({
       };
     }),
     /** Marks a refresh as in flight. */
-    startRefresh: assign({ refreshId: ({ event }) => (event.type === 'RefreshStarted' ? event.refreshId : null) }),
+    startRefresh: assign({ refreshId: ({ event }) => (event.type === 'RefreshStarted' ? event.data.refreshId : null) }),
     /** Stores the refreshed tokens; an omitted refresh token keeps the old one. */
     storeRefreshedTokens: assign(({ context, event }) => {
       assertEvent(event, 'TokensRefreshed');
@@ -128,10 +134,10 @@ export const linkMachine = setup({
       return {
         link: {
           ...context.link,
-          accessToken: event.accessToken,
-          refreshToken: event.refreshToken ?? context.link.refreshToken,
-          accessExpiresAt: event.accessExpiresAt,
-          scopes: event.scopes ? [...event.scopes] : context.link.scopes,
+          accessToken: event.data.accessToken,
+          refreshToken: event.data.refreshToken ?? context.link.refreshToken,
+          accessExpiresAt: event.data.accessExpiresAt,
+          scopes: event.data.scopes ? [...event.data.scopes] : context.link.scopes,
         },
         refreshId: null,
         lastRefreshFailure: null,
@@ -142,7 +148,7 @@ export const linkMachine = setup({
       assertEvent(event, 'RefreshFailed');
       return {
         refreshId: null,
-        lastRefreshFailure: { reason: event.reason, retryAfterSec: event.retryAfterSec ?? null, at: event.at },
+        lastRefreshFailure: { reason: event.data.reason, retryAfterSec: event.data.retryAfterSec ?? null, at: event.data.at },
       };
     }),
     /** Drops the link for good and ends its key. */
@@ -152,7 +158,7 @@ export const linkMachine = setup({
         link: null,
         refreshId: null,
         lastRefreshFailure: null,
-        revocationReason: event.reason,
+        revocationReason: event.data.reason,
       };
     }),
     /** Records that this link's re-link reminder went out. */
@@ -202,7 +208,8 @@ export const linkMachine = setup({
               target: '#spotifyLink.linked',
               actions: ['confirmGrant', 'touch'],
             },
-            LinkRejected: endAttemptWhen('isCurrentAttempt'),
+            // A foreign /start after the deadline is too late as well: the attempt expires instead.
+            LinkRejected: endAttemptWhen('isCurrentAttempt', 'beforeCompletionExpiry'),
           },
         },
       },
@@ -250,6 +257,41 @@ export function evolve(snapshot: LinkSnapshot, event: LinkEvent): LinkSnapshot {
     throw new DomainError('EVENT_NOT_APPLICABLE', { state: linkStateName(snapshot), eventType: event.type });
   }
   return transition(linkMachine, snapshot, event)[0];
+}
+
+/** The name of one of the machine's guards (each is one rule of the link lifecycle). */
+export type LinkGuardName = keyof typeof linkGuards;
+
+/**
+ * Why the machine refuses `event` in `snapshot`, or null when it takes it:
+ * - `{ guard }`: the state has transitions for the event and `guard` is the first rule that
+ *   fails on the last (least demanding) of them;
+ * - `{ guard: null }`: the state has no transition for the event at all.
+ *
+ * The rules are only evaluated here, never restated: callers (`src/link/decide.ts`) turn the
+ * answer into a refusal code.
+ */
+export function refusalOf(snapshot: LinkSnapshot, event: LinkEvent): { guard: LinkGuardName | null } | null {
+  if (snapshot.can(event)) return null;
+  let node: AnyStateNode | undefined = linkMachine.getStateNodeById(`spotifyLink.${linkStateName(snapshot)}`);
+  let candidates: readonly { guard?: unknown }[] = [];
+  for (; node && candidates.length === 0; node = node.parent) candidates = node.transitions.get(event.type) ?? [];
+  const last = candidates.at(-1);
+  if (!last) return { guard: null };
+  const failing = guardNames(last.guard).find((name) => !holds(name, snapshot, event));
+  return { guard: failing ?? null };
+}
+
+/** Whether the machine's rule `name` holds for `event` in `snapshot`. */
+export function holds(name: LinkGuardName, snapshot: LinkSnapshot, event: LinkEvent): boolean {
+  return linkGuards[name]({ context: snapshot.context, event });
+}
+
+/** The named guards of a transition: one name, or the names inside `and([...])`. */
+function guardNames(guard: unknown): LinkGuardName[] {
+  if (typeof guard === 'string') return [guard as LinkGuardName];
+  const parts = (guard as { guards?: unknown[] } | undefined)?.guards;
+  return parts ? parts.flatMap(guardNames) : [];
 }
 
 /** Replays a whole stream (oldest first) from {@link initialLinkSnapshot}. */

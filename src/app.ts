@@ -29,7 +29,8 @@ import { statusPage } from './http/responses.ts';
 import type { Route } from './http/route.ts';
 import { createHttpServer, type HttpServer } from './http/server.ts';
 import { NotLinkedError } from './link/errors.ts';
-import { createLinkRegistry, type StoredEvent } from './link/linkLog.ts';
+import { createLinkRegistry } from './link/linkLog.ts';
+import type { LinkEvent } from '../machines/spotifyLink.events.ts';
 import { LinkService } from './link/linkService.ts';
 import { linkProjections } from './link/projections.ts';
 import type { Logger } from './log.ts';
@@ -48,11 +49,12 @@ import { compactVault, scheduleVaultCompaction } from './ops/vaultCompaction.ts'
 import { startYtDlpUpkeep } from './music/tools/ytDlpUpkeep.ts';
 import { AccountsClient } from './spotify/accountsClient.ts';
 import { SpotifyAppHealth } from './spotify/appHealth.ts';
+import { createProfileReader } from './spotify/profile.ts';
 import { WebApiClient } from './spotify/webApiClient.ts';
 
 /** A running app. */
 export interface RunningApp {
-  readonly store: EventStore<StoredEvent>;
+  readonly store: EventStore<LinkEvent>;
   readonly http: HttpServer;
   readonly bot: BotApp;
   readonly links?: LinkService;
@@ -99,7 +101,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   for (const feature of Object.values(config.features)) if (!feature.enabled) logger.info(feature.reason);
 
   await mkdir(config.storage.dataDir, { recursive: true, mode: 0o700 });
-  const store = await openEventStore<StoredEvent>({
+  const store = await openEventStore<LinkEvent>({
     location: dbLocation(config.storage.dataDir),
     registry: createLinkRegistry(),
     projections: [...linkProjections],
@@ -134,22 +136,23 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       ? new AccountsClient({ accountsUrl: sc.accountsUrl, clientId: sc.clientId!, clientSecret: sc.clientSecret!, redirectUri: sc.redirectUri ?? '', onResponse })
       : undefined;
     const relay = new NotifierRelay();
-    let links: LinkService | undefined;
+    // The link service reads `GET /me` on its own, so it exists before the Web API client that
+    // reads with its tokens.
+    const links =
+      accounts && config.features.spotifyLogin.enabled
+        ? new LinkService({ store, vault, accounts, profiles: createProfileReader({ apiUrl: sc.apiUrl, onResponse }), notifier: relay, logger })
+        : undefined;
     // App-wide Spotify refusals (the owner's lapsed Premium): one warning, and a /readyz detail.
     const spotifyHealth = new SpotifyAppHealth({ logger: logger.child({ module: 'spotify' }) });
-    // The Web API client reads with the users' tokens from the link service (bound lazily).
     const spotify = accounts
       ? new WebApiClient({
           apiUrl: sc.apiUrl,
-          getAccessToken: (userId, opts) => (links ? links.getAccessToken(userId, opts) : Promise.reject(new NotLinkedError('unlinked'))),
+          getAccessToken: links ? (userId, opts) => links.accessToken(userId, opts) : () => Promise.reject(new NotLinkedError('unlinked')),
           appToken: (opts) => accounts.clientCredentialsToken(opts),
           onResponse,
           appStatus: (state) => spotifyHealth.report(state),
         })
       : undefined;
-    if (accounts && spotify && config.features.spotifyLogin.enabled) {
-      links = new LinkService({ store, vault, accounts, profiles: spotify, notifier: relay, logger });
-    }
 
     // The music pipeline's file_id cache is a keyspace of store.db, so backups include it.
     const music = createMusicService({ config, db: store.db, spotify, logger, metrics: metrics.music });
@@ -197,7 +200,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       const { token, apiRoot } = config.telegram;
       bot.bot.botInfo = await connectTelegram({ token, apiRoot, logger: logger.child({ module: 'telegram' }), signal: options.signal });
     }
-    if (links) callback = createCallbackRoute({ flow: links.callbackFlow, botUsername: bot.bot.botInfo.username, logger });
+    if (links) callback = createCallbackRoute({ flow: links, botUsername: bot.bot.botInfo.username, logger });
 
     links?.start(options.sweepIntervalMs);
     if (links) stopStep('links', 'wait', () => links.stop());

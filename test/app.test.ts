@@ -171,7 +171,7 @@ App('restarting with a new master key and the old one as previous re-wraps the d
   await start({ key: oldKey });
   const alice = fakes.bot.createUser();
   await linkThroughTheApp(alice);
-  const token = await app!.links!.getAccessToken(alice.id);
+  const token = await app!.links!.accessToken(alice.id);
   await app!.stop();
 
   await start({ key: newKey, previousKeys: oldKey });
@@ -181,7 +181,7 @@ App('restarting with a new master key and the old one as previous re-wraps the d
   await app!.stop();
 
   await start({ key: newKey });
-  assert.is(await app!.links!.getAccessToken(alice.id), token);
+  assert.is(await app!.links!.accessToken(alice.id), token);
   for (const key of [oldKey, newKey]) assert.not.ok(logs().includes(key), 'no master key in the log');
 });
 

@@ -10,8 +10,10 @@ import type { User } from 'grammy/types';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { masterKey, openEventStore, openTokenVault } from '../eventlog/index.ts';
-import { createLinkRegistry, linkStream, type StoredEvent } from '../src/link/linkLog.ts';
-import { linkProjections, type CompletionRow, type LinkStateRow } from '../src/link/projections.ts';
+import { createLinkRegistry, linkStream } from '../src/link/linkLog.ts';
+import type { LinkEvent } from '../machines/spotifyLink.events.ts';
+import { openLinkTables } from '../src/link/linkTables.ts';
+import { linkProjections } from '../src/link/projections.ts';
 import { dbLocation } from '../src/storage/dataDir.ts';
 import { urlButton } from './bot/botHarness.ts';
 import { appEnv, freePort, startAppFakes, testMasterKey, type AppFakes } from './helpers/appHarness.ts';
@@ -67,15 +69,16 @@ async function callbackInFlight(user: User): Promise<{ visit: Promise<number> }>
 
 /** Opens the data dir as the next start would and checks the user's stream is whole. */
 async function inspect(userId: number) {
-  const store = await openEventStore<StoredEvent>({ location: dbLocation(dataDir), registry: createLinkRegistry(), projections: [...linkProjections] });
+  const store = await openEventStore<LinkEvent>({ location: dbLocation(dataDir), registry: createLinkRegistry(), projections: [...linkProjections] });
   try {
     const vault = await openTokenVault({ db: store.db, masterKeys: [masterKey(Buffer.from(env.TOKEN_ENCRYPTION_KEY!, 'base64'))], runExclusive: store.runExclusive });
     const differences = await store.verify();
     const events = await store.readStream(linkStream(userId));
     const types = events.map((e) => e.type);
-    const row = await store.table<LinkStateRow>('link_state').get(String(userId));
-    const completion = await store.table<string>('oauth_completions').get(`user:${userId}`);
-    const completionRow = completion ? await store.table<CompletionRow>('oauth_completions').get(completion) : undefined;
+    const tables = openLinkTables(store);
+    const row = await tables.linkState.get(userId);
+    const completion = await tables.completionOfUser.get(userId);
+    const completionRow = completion ? await tables.completions.get(completion) : undefined;
     const keyId = (events[0]?.data as { keyId?: string } | undefined)?.keyId;
     return { differences, types, version: row?.version, completionRow, hasKey: keyId ? await vault.hasDataKey(keyId) : false };
   } finally {

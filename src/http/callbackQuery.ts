@@ -4,7 +4,7 @@
  * is a damaged, forged or replayed-by-hand URL and gets a 400 without touching the flow.
  */
 import { z } from 'zod';
-import type { CallbackInput } from './callbackPort.ts';
+import type { CallbackInput } from '../link/ports.ts';
 
 /** Our states are ≥ 128 random bits in URL-safe base64; 256 leaves room for other encodings. */
 const STATE = /^[A-Za-z0-9_-]{16,256}$/;

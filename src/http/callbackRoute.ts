@@ -26,7 +26,7 @@
 import type { Logger } from 'pino';
 import type { Locale } from '../i18n/locale.ts';
 import { t } from '../i18n/translate.ts';
-import type { CallbackFlow, CallbackOutcome, SpotifyFailure } from './callbackPort.ts';
+import type { CallbackFlow, CallbackOutcome, SpotifyFailure } from '../link/ports.ts';
 import { parseCallbackQuery } from './callbackQuery.ts';
 import { HTML, htmlResponse, statusPage } from './responses.ts';
 import { renderPage } from './htmlPage.ts';
@@ -152,7 +152,7 @@ export function createCallbackRoute(options: CallbackRouteOptions): Route {
       if (request.method === 'HEAD') return { status: 200, contentType: HTML, logFields: { outcome: 'head' } };
       let outcome: CallbackOutcome;
       try {
-        outcome = await flow.handle(parsed.input, { locale: request.locale, correlationId: request.correlationId });
+        outcome = await flow.handleCallback(parsed.input, { correlationId: request.correlationId });
       } catch (err) {
         logger.error({ err, correlationId: request.correlationId }, 'callback flow failed');
         return { ...statusPage(500, request.locale), logFields: { outcome: 'flowFailed' } };

@@ -1,31 +1,37 @@
 /**
  * How the link domain sits in the event log: one stream per Telegram user
- * (`link-<telegramUserId>`), the registry built from the machine's event schemas, and the
- * conversions between the log's envelopes and the machine's flat events.
+ * (`link-<telegramUserId>`) and the registry of the machine's events with their versions.
+ * Events are `{ type, data }` everywhere, so a stored envelope is a machine event as it is.
  */
-import { createEventRegistry, defineEvent, type Envelope, type EventRegistry } from '../../eventlog/index.ts';
-import { linkEventSchemas, olderLinkEventVersions, toStoredLinkEvent, type LinkEvent } from '../../machines/spotifyLink.events.ts';
-
-/** A link event as the log stores it: `{ type, data }`. */
-export interface StoredEvent {
-  type: LinkEvent['type'];
-  data: Omit<LinkEvent, 'type'>;
-}
+import { createEventRegistry, defineEvent, type EventRegistry } from '../../eventlog/index.ts';
+import {
+  AccessRevokedV1, GrantReceivedV1, GrantReceivedV2, LinkConfirmedV1, LinkRejectedV1, LoginDeniedV1, LoginExpiredV1,
+  LoginStartedV1, RefreshFailedV1, RefreshStartedV1, RelinkReminderSentV1, TokensRefreshedV1, UnlinkedV1, upcastGrantReceivedV1,
+  type LinkEvent,
+} from '../../machines/spotifyLink.events.ts';
 
 /**
- * The registry of every link event type: appends at the current version, older versions
- * (e.g. `GrantReceived@1` with plaintext personal data) upcast on read.
+ * Every link event type with all its stored versions, oldest first: appends are at the
+ * newest, older versions (e.g. `GrantReceived@1` with plaintext personal data) upcast on read.
  */
-export function createLinkRegistry(): EventRegistry<StoredEvent> {
-  const types = linkEventSchemas.map((e) => {
-    const older = olderLinkEventVersions[e.type] ?? [];
-    if (older.length === 0) return defineEvent(e.type, e.schema);
-    // Each version's upcaster lives with the version before it; the newest comes last.
-    let event = defineEvent(e.type, older[0]!.schema);
-    for (let i = 1; i < older.length; i++) event = event.upgrade(older[i]!.v, older[i]!.schema, older[i - 1]!.upcast as never);
-    return event.upgrade(e.v, e.schema, older[older.length - 1]!.upcast as never);
-  });
-  return createEventRegistry(types as never) as unknown as EventRegistry<StoredEvent>;
+export const linkEventTypes = [
+  defineEvent('LoginStarted', LoginStartedV1),
+  defineEvent('LoginDenied', LoginDeniedV1),
+  defineEvent('GrantReceived', GrantReceivedV1).upgrade(2, GrantReceivedV2, upcastGrantReceivedV1),
+  defineEvent('LinkConfirmed', LinkConfirmedV1),
+  defineEvent('LinkRejected', LinkRejectedV1),
+  defineEvent('LoginExpired', LoginExpiredV1),
+  defineEvent('RefreshStarted', RefreshStartedV1),
+  defineEvent('TokensRefreshed', TokensRefreshedV1),
+  defineEvent('RefreshFailed', RefreshFailedV1),
+  defineEvent('AccessRevoked', AccessRevokedV1),
+  defineEvent('RelinkReminderSent', RelinkReminderSentV1),
+  defineEvent('Unlinked', UnlinkedV1),
+] as const;
+
+/** The registry the link log is opened with. */
+export function createLinkRegistry(): EventRegistry<LinkEvent> {
+  return createEventRegistry(linkEventTypes);
 }
 
 const STREAM_PREFIX = 'link-';
@@ -40,15 +46,4 @@ export function userIdOfStream(stream: string): number | undefined {
   if (!stream.startsWith(STREAM_PREFIX)) return undefined;
   const id = Number(stream.slice(STREAM_PREFIX.length));
   return Number.isSafeInteger(id) && id > 0 ? id : undefined;
-}
-
-/** The machine's view of a stored envelope (already validated by the registry). */
-export function toLinkEvent(envelope: Envelope<StoredEvent>): LinkEvent {
-  return { type: envelope.type, ...(envelope.data as object) } as LinkEvent;
-}
-
-/** The log's view of a machine event. */
-export function toStored(event: LinkEvent): StoredEvent {
-  const { type, data } = toStoredLinkEvent(event);
-  return { type, data } as StoredEvent;
 }

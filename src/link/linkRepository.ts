@@ -10,12 +10,14 @@
  * that end them, and a new data key is created in the batch of the event that first uses it.
  */
 import { NO_STREAM, VersionConflictError, type BatchOp, type EventStore, type TokenVault } from '../../eventlog/index.ts';
-import type { LinkCommand } from '../../machines/spotifyLink.commands.ts';
-import { applyDecision, decide, keysToShred, type LinkDecision } from '../../machines/spotifyLink.decide.ts';
+import type { LinkEvent } from '../../machines/spotifyLink.events.ts';
 import type { LinkSnapshot } from '../../machines/spotifyLink.machine.ts';
-import { linkStream, toStored, type StoredEvent } from './linkLog.ts';
+import type { LinkCommand } from './commands.ts';
+import { decide, keysToShred, type LinkDecision } from './decide.ts';
+import { linkStream } from './linkLog.ts';
+import type { LinkTables, TokenRow } from './linkTables.ts';
 import { Mailbox } from './mailbox.ts';
-import { restoreSnapshot, type LinkStateRow } from './projections.ts';
+import { rememberDecided, restoreSnapshot } from './projections.ts';
 
 /** A user's link as last seen: the machine snapshot and the stream version it reflects. */
 export interface LoadedLink {
@@ -45,9 +47,12 @@ const MAX_CACHED_USERS = 50_000;
 export class LinkRepository {
   readonly mailbox = new Mailbox<number>();
   readonly #cache = new Map<number, LoadedLink>();
+  /** Rows of `tokens` as last read (null: the user has no link); dropped by every append of the user. */
+  readonly #tokens = new Map<number, TokenRow | null>();
 
   constructor(
-    private readonly store: EventStore<StoredEvent>,
+    private readonly store: EventStore<LinkEvent>,
+    private readonly tables: LinkTables,
     private readonly vault: TokenVault,
   ) {}
 
@@ -56,11 +61,26 @@ export class LinkRepository {
     return this.#cache.get(userId);
   }
 
+  /** The user's token row if this process has it warm (no I/O: the token hot path). */
+  peekTokens(userId: number): TokenRow | null | undefined {
+    return this.#tokens.get(userId);
+  }
+
+  /** The user's confirmed link's sealed tokens (the `tokens` table), null without a link. */
+  async tokens(userId: number): Promise<TokenRow | null> {
+    const cached = this.#tokens.get(userId);
+    if (cached !== undefined) return cached;
+    const row = (await this.tables.tokens.get(userId)) ?? null;
+    if (this.#tokens.size >= MAX_CACHED_USERS) this.#tokens.clear();
+    this.#tokens.set(userId, row);
+    return row;
+  }
+
   /** The user's current link (from memory when warm, else the `link_state` table). */
   async load(userId: number, fresh = false): Promise<LoadedLink> {
     const cached = fresh ? undefined : this.#cache.get(userId);
     if (cached) return cached;
-    const row = await this.store.table<LinkStateRow>('link_state').get(String(userId));
+    const row = await this.tables.linkState.get(userId);
     const loaded: LoadedLink = { snapshot: restoreSnapshot(row), version: row?.version ?? NO_STREAM };
     this.#remember(userId, loaded);
     return loaded;
@@ -93,11 +113,13 @@ export class LinkRepository {
     if (!planned) return null;
     const decision = decide(before, planned.command);
     if (decision.events.length === 0) return { before, after: before, decision, shredded: [] };
-    const after = applyDecision(before, decision);
+    const { after } = decision;
     const shredded = keysToShred(before, after);
     const extraOps = [...(planned.extraOps ?? []), ...shredded.flatMap((keyId) => this.vault.shredOps(keyId))];
+    const stream = linkStream(userId);
+    const settled = rememberDecided(stream, version + 1, decision.snapshots);
     try {
-      const result = await this.store.appendToStream(linkStream(userId), decision.events.map(toStored), {
+      const result = await this.store.appendToStream(stream, decision.events, {
         expectedVersion: version,
         extraOps,
         ...(correlationId ? { correlationId } : {}),
@@ -106,13 +128,22 @@ export class LinkRepository {
     } catch (err) {
       this.#cache.delete(userId);
       throw err;
+    } finally {
+      settled();
+      this.#tokens.delete(userId);
     }
     return { before, after, decision, shredded };
+  }
+
+  /** Resolves once no command is queued or being written (graceful shutdown). */
+  whenIdle(): Promise<void> {
+    return this.mailbox.whenIdle();
   }
 
   /** Drops the cached snapshot of a user (after an outside change, e.g. a restore). */
   forget(userId: number): void {
     this.#cache.delete(userId);
+    this.#tokens.delete(userId);
   }
 
   #remember(userId: number, loaded: LoadedLink): void {

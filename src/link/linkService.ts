@@ -1,33 +1,43 @@
 /**
- * The link service: the only write path for Spotify links, and what the bot and the HTTP
- * callback talk to. It composes the repository (load → decide → append), the login flow,
- * the token refresher and the sweeper; it never touches Telegram.
+ * The link service: the only write path for Spotify links and the one object the bot, the
+ * HTTP callback and the Web API client talk to. It offers the use cases of {@link LinkUseCases}
+ * and nothing else; inside, the repository (load → decide → append), the login flow, the token
+ * refresher and the sweeper do the work. It never touches Telegram or HTTP.
  *
  * @example
  * const links = new LinkService({ store, vault, accounts, profiles, notifier, logger });
  * links.start();                                             // sweeps now (crash recovery) and every 30 s
  * const { authorizeUrl } = await links.startLogin(userId);   // /login
- * const token = await links.getAccessToken(userId);          // /now
+ * const token = await links.accessToken(userId);             // /now
  * await links.unlink(userId);                                // /unlink
  */
 import type { EventStore, TokenVault } from '../../eventlog/index.ts';
 import { isDomainError } from '../../machines/domainError.ts';
-import { summarizeLink, type LinkSummary } from '../../machines/spotifyLink.summary.ts';
-import type { CallbackFlow } from '../http/callbackPort.ts';
+import type { LinkEvent } from '../../machines/spotifyLink.events.ts';
 import type { Logger } from '../log.ts';
 import { LoginRateLimitedError } from './errors.ts';
 import { LinkRepository } from './linkRepository.ts';
-import type { StoredEvent } from './linkLog.ts';
 import { LinkSweeper, type SweepReport } from './linkSweeper.ts';
-import { LoginFlow, type ConfirmOutcome, type StartedLogin } from './loginFlow.ts';
+import { openLinkTables } from './linkTables.ts';
+import { LoginFlow } from './loginFlow.ts';
 import { DEFAULT_LOGIN_RATE_LIMIT, LoginRateLimit, type LoginRateLimitOptions } from './loginRateLimit.ts';
 import { openSummary } from './personalData.ts';
-import type { LinkNotifier, SpotifyProfileReader, TokenEndpoint } from './ports.ts';
+import type {
+  CallbackInput,
+  CallbackOutcome,
+  ConfirmOutcome,
+  LinkNotifier,
+  LinkUseCases,
+  SpotifyProfileReader,
+  StartedLogin,
+  TokenEndpoint,
+} from './ports.ts';
+import { summarizeLink, type LinkSummary } from './summary.ts';
 import { TokenRefresher, type TokenRefresherDeps } from './tokenRefresher.ts';
 
 /** Dependencies of {@link LinkService}. */
 export interface LinkServiceDeps {
-  store: EventStore<StoredEvent>;
+  store: EventStore<LinkEvent>;
   vault: TokenVault;
   accounts: TokenEndpoint;
   profiles: SpotifyProfileReader;
@@ -43,11 +53,11 @@ export interface LinkServiceDeps {
 }
 
 /** Per-user Spotify links: login, confirmation, tokens, unlink, and their clock. */
-export class LinkService {
-  readonly repo: LinkRepository;
-  readonly login: LoginFlow;
-  readonly tokens: TokenRefresher;
-  readonly sweeper: LinkSweeper;
+export class LinkService implements LinkUseCases {
+  readonly #repo: LinkRepository;
+  readonly #login: LoginFlow;
+  readonly #tokens: TokenRefresher;
+  readonly #sweeper: LinkSweeper;
   readonly #now: () => number;
   readonly #vault: TokenVault;
   readonly #loginLimit: LoginRateLimit | null;
@@ -58,16 +68,12 @@ export class LinkService {
     this.#vault = deps.vault;
     this.#loginLimit = deps.loginRateLimit === false ? null : new LoginRateLimit(deps.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT, now);
     const logger = deps.logger.child({ module: 'link' });
-    this.repo = new LinkRepository(deps.store, deps.vault);
-    const common = { repo: this.repo, vault: deps.vault, notifier: deps.notifier, now, logger };
-    this.login = new LoginFlow({ ...common, store: deps.store, accounts: deps.accounts, profiles: deps.profiles });
-    this.tokens = new TokenRefresher({ ...common, accounts: deps.accounts, retry: deps.retry, sleep: deps.sleep, onRefresh: deps.onRefresh });
-    this.sweeper = new LinkSweeper({ ...common, store: deps.store, refresher: this.tokens });
-  }
-
-  /** The port the HTTP callback route calls. */
-  get callbackFlow(): CallbackFlow {
-    return this.login;
+    const tables = openLinkTables(deps.store);
+    this.#repo = new LinkRepository(deps.store, tables, deps.vault);
+    const common = { repo: this.#repo, vault: deps.vault, notifier: deps.notifier, now, logger };
+    this.#login = new LoginFlow({ ...common, tables, accounts: deps.accounts, profiles: deps.profiles });
+    this.#tokens = new TokenRefresher({ ...common, accounts: deps.accounts, retry: deps.retry, sleep: deps.sleep, onRefresh: deps.onRefresh });
+    this.#sweeper = new LinkSweeper({ ...common, tables, refresher: this.#tokens });
   }
 
   /**
@@ -75,7 +81,7 @@ export class LinkService {
    * Spotify user id and display name opened (they are sealed in the log and tables).
    */
   async status(userId: number): Promise<LinkSummary> {
-    return openSummary(this.#vault, userId, summarizeLink((await this.repo.load(userId)).snapshot));
+    return openSummary(this.#vault, userId, summarizeLink((await this.#repo.load(userId)).snapshot));
   }
 
   /**
@@ -90,20 +96,25 @@ export class LinkService {
     const waitSec = this.#loginLimit?.take(userId) ?? 0;
     if (waitSec > 0) throw new LoginRateLimitedError(waitSec);
     for (let attempt = 0; ; attempt++) {
-      await this.tokens.settled(userId);
+      await this.#tokens.settled(userId);
       try {
-        return await this.login.start(userId);
+        return await this.#login.start(userId);
       } catch (err) {
         if (!isDomainError(err, 'REFRESH_IN_FLIGHT') || attempt >= 2) throw err;
         // Stuck in `refreshing` with nothing running here: a crash left it; close it first.
-        if (!this.tokens.isRefreshing(userId)) await this.tokens.recover(userId).catch(() => undefined);
+        if (!this.#tokens.isRefreshing(userId)) await this.#tokens.recover(userId).catch(() => undefined);
       }
     }
   }
 
+  /** `GET /oauth/spotify/callback` (see {@link LoginFlow.handleCallback}). */
+  handleCallback(input: CallbackInput, ctx: { readonly correlationId: string }): Promise<CallbackOutcome> {
+    return this.#login.handleCallback(input, ctx);
+  }
+
   /** `/start <completion id>` from `actingUserId`. */
   confirm(actingUserId: number, completionId: string): Promise<ConfirmOutcome> {
-    return this.login.confirm(actingUserId, completionId);
+    return this.#login.confirm(actingUserId, completionId);
   }
 
   /**
@@ -111,30 +122,30 @@ export class LinkService {
    * user in the same write. Returns false when there was nothing to unlink.
    */
   async unlink(userId: number): Promise<boolean> {
-    const result = await this.repo.execute(userId, async (snapshot) =>
+    const result = await this.#repo.execute(userId, async (snapshot) =>
       snapshot.matches('unlinked') || snapshot.matches('revoked') ? null : { command: { type: 'unlink', now: this.#now() } },
     );
     return Boolean(result && result.decision.events.length > 0);
   }
 
-  /** A valid access token (see {@link TokenRefresher.getAccessToken}). */
-  getAccessToken(userId: number, options?: { forceRefresh?: boolean }): Promise<string> {
-    return this.tokens.getAccessToken(userId, options);
+  /** A valid access token (see {@link TokenRefresher.accessToken}). */
+  accessToken(userId: number, options?: { forceRefresh?: boolean }): Promise<string> {
+    return this.#tokens.accessToken(userId, options);
   }
 
-  /** Runs the clock-driven transitions once (tests and start-up). */
+  /** Runs the clock-driven transitions once (start-up and tests). */
   sweep(): Promise<SweepReport> {
-    return this.sweeper.sweep();
+    return this.#sweeper.sweep();
   }
 
   /** Starts the periodic sweep (which also recovers refreshes interrupted by a crash). */
   start(intervalMs?: number): void {
-    this.sweeper.start(intervalMs);
+    this.#sweeper.start(intervalMs);
   }
 
   /** Stops the sweep and waits for every queued command to be written. */
   async stop(): Promise<void> {
-    await this.sweeper.stop();
-    await this.repo.mailbox.whenIdle();
+    await this.#sweeper.stop();
+    await this.#repo.whenIdle();
   }
 }

@@ -7,18 +7,17 @@
  * - a link at day 170 → `RelinkReminderSent` and a reminder (once per link);
  * - a user left in `refreshing` by a crash → the refresh is retried.
  */
-import type { EventStore } from '../../eventlog/index.ts';
-import type { LinkSummary } from '../../machines/spotifyLink.summary.ts';
+import type { LinkSummary } from './summary.ts';
 import type { Logger } from '../log.ts';
 import type { LinkRepository } from './linkRepository.ts';
+import type { LinkTables } from './linkTables.ts';
 import type { LinkNotice, LinkNotifier } from './ports.ts';
-import type { LinkStateRow } from './projections.ts';
 import type { TokenRefresher } from './tokenRefresher.ts';
 
 /** Dependencies of {@link LinkSweeper}. */
 export interface LinkSweeperDeps {
   repo: LinkRepository;
-  store: EventStore<any>;
+  tables: LinkTables;
   refresher: TokenRefresher;
   notifier: LinkNotifier;
   now: () => number;
@@ -64,8 +63,7 @@ export class LinkSweeper {
 
   async #sweep(): Promise<SweepReport> {
     const report: SweepReport = { expired: 0, revoked: 0, reminded: 0, recovered: 0 };
-    const table = this.deps.store.table<LinkStateRow>('link_state');
-    for await (const [key, row] of table.entries()) {
+    for await (const [key, row] of this.deps.tables.linkState.entries()) {
       const userId = Number(key);
       try {
         await this.#sweepUser(userId, row.summary, report);

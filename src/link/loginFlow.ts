@@ -1,9 +1,9 @@
 /**
- * The login flow of DESIGN.md §3, on top of the {@link LinkRepository}:
+ * The login flow (docs/link.md), on top of the {@link LinkRepository}:
  *
  * 1. {@link LoginFlow.start} (`/login`): random `state` (256 bits), PKCE S256, a new data key,
  *    `LoginStarted` with only the state's hash and the sealed verifier; returns the authorize URL.
- * 2. {@link LoginFlow.handle} (`GET /oauth/spotify/callback`): finds the attempt by state hash,
+ * 2. {@link LoginFlow.handleCallback} (`GET /oauth/spotify/callback`): finds the attempt by state hash,
  *    exchanges the code at once, reads `GET /me`, seals the grant under the attempt's key and
  *    records it with the hash of a fresh single-use completion id.
  * 3. {@link LoginFlow.confirm} (`/start <completion id>`): only the Telegram user who started
@@ -11,41 +11,36 @@
  *    is told.
  */
 import { randomUUID } from 'node:crypto';
-import { DataKeyShreddedError, type EventStore, type TokenVault } from '../../eventlog/index.ts';
+import { DataKeyShreddedError, type TokenVault } from '../../eventlog/index.ts';
 import type { DomainErrorCode } from '../../machines/domainError.ts';
-import { callbackProblem } from '../../machines/spotifyLink.decide.ts';
+import { callbackProblem } from './decide.ts';
 import { asSealed } from '../../machines/spotifyLink.events.ts';
-import type { CallbackFlow, CallbackInput, CallbackOutcome, SpotifyFailure } from '../http/callbackPort.ts';
 import type { Logger } from '../log.ts';
 import { SPOTIFY_SCOPES, type TokenGrant } from '../spotify/accountsClient.ts';
 import { InvalidGrantError, NotRegisteredError } from '../spotify/errors.ts';
 import { createPkcePair } from '../spotify/pkce.ts';
 import type { LinkRepository } from './linkRepository.ts';
-import type { LinkNotice, LinkNotifier, SpotifyProfileReader, TokenEndpoint } from './ports.ts';
+import type { LinkTables, OAuthStateRow } from './linkTables.ts';
+import {
+  COMPLETION_ID,
+  type CallbackFlow,
+  type CallbackInput,
+  type CallbackOutcome,
+  type ConfirmOutcome,
+  type LinkNotice,
+  type LinkNotifier,
+  type SpotifyFailure,
+  type SpotifyProfileReader,
+  type StartedLogin,
+  type TokenEndpoint,
+} from './ports.ts';
 import { openIdentity, sealPersonal } from './personalData.ts';
-import type { CompletionRow, OAuthStateRow } from './projections.ts';
 import { randomUrlToken, sha256Hex } from './secrets.ts';
-
-/** What `/start <completion id>` achieved. */
-export type ConfirmOutcome =
-  | { kind: 'linked'; displayName: string | null; spotifyUserId: string }
-  /** No grant waits under this id (never issued, already used, or the attempt ended). */
-  | { kind: 'unknown' }
-  | { kind: 'expired' }
-  /** The sender is not the user who started the login: nothing linked, the owner was told. */
-  | { kind: 'foreign' };
-
-/** What `/login` gives the bot to show. */
-export interface StartedLogin {
-  authorizeUrl: string;
-  expiresAt: number;
-  relink: boolean;
-}
 
 /** Dependencies of {@link LoginFlow}. */
 export interface LoginFlowDeps {
   repo: LinkRepository;
-  store: EventStore<any>;
+  tables: LinkTables;
   vault: TokenVault;
   accounts: TokenEndpoint;
   profiles: SpotifyProfileReader;
@@ -53,8 +48,6 @@ export interface LoginFlowDeps {
   now: () => number;
   logger: Logger;
 }
-
-const COMPLETION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const callbackOutcomeOf: Partial<Record<DomainErrorCode, CallbackOutcome>> = {
   ATTEMPT_EXPIRED: { kind: 'expired' },
@@ -94,10 +87,10 @@ export class LoginFlow implements CallbackFlow {
   }
 
   /** The OAuth callback. Expected failures are outcomes, never throws. */
-  async handle(input: CallbackInput, ctx: { correlationId: string }): Promise<CallbackOutcome> {
+  async handleCallback(input: CallbackInput, ctx: { readonly correlationId: string }): Promise<CallbackOutcome> {
     const stateHash = sha256Hex(input.state);
-    const row = await this.deps.store.table<OAuthStateRow | string>('oauth_states').get(stateHash);
-    if (!row || typeof row === 'string') return { kind: 'unknownState' };
+    const row = await this.deps.tables.oauthStates.get(stateHash);
+    if (!row) return { kind: 'unknownState' };
     if (row.status === 'used' || this.#inFlight.has(stateHash)) return { kind: 'used' };
     this.#inFlight.add(stateHash);
     try {
@@ -185,11 +178,11 @@ export class LoginFlow implements CallbackFlow {
 
   /** `/start <completion id>` sent by `actingUserId`. */
   async confirm(actingUserId: number, completionId: string): Promise<ConfirmOutcome> {
-    const { repo, store, now } = this.deps;
+    const { repo, tables, now } = this.deps;
     if (!COMPLETION_ID.test(completionId)) return { kind: 'unknown' };
     const completionHash = sha256Hex(completionId);
-    const row = await store.table<CompletionRow | string>('oauth_completions').get(completionHash);
-    if (!row || typeof row === 'string') return { kind: 'unknown' };
+    const row = await tables.completions.get(completionHash);
+    if (!row) return { kind: 'unknown' };
     const owner = row.userId;
     const result = await repo.execute(owner, async () => ({
       command: { type: 'confirmLink', now: now(), completionHash, actingUserId, ownerUserId: owner },

@@ -10,7 +10,7 @@
  */
 import { DataKeyShreddedError, DecryptError, type TokenVault } from '../../eventlog/index.ts';
 import { asSealed, LEGACY_PLAINTEXT_PREFIX, type Sealed } from '../../machines/spotifyLink.events.ts';
-import type { LinkSummary } from '../../machines/spotifyLink.summary.ts';
+import type { LinkSummary } from './summary.ts';
 
 /**
  * What a personal value reads as once its data key is shredded (or it does not open): only

@@ -1,56 +1,20 @@
 /**
  * The link domain's inline projections: the tables the design names, written in the same
- * atomic batch as the events they come from and rebuilt byte for byte from the log.
- *
- * - `link_state`: per user, the machine snapshot (state value and context, sealed strings
- *   included), its stream version and the secret-free {@link LinkSummary}. The service loads a
- *   user from here instead of folding a long stream.
- * - `user_oauth_tokens`: per user, the confirmed link's sealed tokens, expiries, scopes and sealed
- *   Spotify user (`link:<userId>`), and the grant that waits for `/start` (`grant:<userId>`).
- * - `oauth_states`: pending logins by state hash (user, attempt, key, expiry, sealed
- *   verifier, and whether the callback already came), with `user:<userId>` → state hash.
- * - `oauth_completions`: grants waiting for `/start <completion id>`, by completion hash.
+ * atomic batch as the events they come from and rebuilt byte for byte from the log (see
+ * `linkTables.ts` for what each table holds).
  *
  * Every `evolve` is a function of the event and the table alone: no clock, no randomness.
+ * `link_state` takes one shortcut: the snapshot `decide` already computed for an event being
+ * appended ({@link rememberDecided}) is used instead of running the machine again; a rebuild,
+ * which has no such snapshot, runs it.
  */
 import type { Projection, ProjectionTable } from '../../eventlog/index.ts';
-import { REFRESH_TOKEN_LIFETIME_MS, type CurrentLink, type LinkContext, type LinkGrant } from '../../machines/spotifyLink.context.ts';
-import type { Sealed } from '../../machines/spotifyLink.events.ts';
+import { REFRESH_TOKEN_LIFETIME_MS, type LinkContext } from '../../machines/spotifyLink.context.ts';
+import type { LinkEvent } from '../../machines/spotifyLink.events.ts';
 import { evolve, initialLinkSnapshot, linkMachine, type LinkSnapshot } from '../../machines/spotifyLink.machine.ts';
-import { summarizeLink, type LinkSummary } from '../../machines/spotifyLink.summary.ts';
-import { toLinkEvent, userIdOfStream, type StoredEvent } from './linkLog.ts';
-
-/** A row of `link_state`. */
-export interface LinkStateRow {
-  /** The stream's last position (its version). */
-  version: number;
-  snapshot: { value: LinkSnapshot['value']; context: LinkContext };
-  summary: LinkSummary;
-}
-
-/** The confirmed link in `user_oauth_tokens` (`link:<userId>`): the machine's link minus the reminder bookkeeping. */
-export type TokenRow = Omit<CurrentLink, 'reminderDueAt' | 'reminderSent'>;
-
-/** A row of `oauth_states`, keyed by the SHA-256 hex of `state`. */
-export interface OAuthStateRow {
-  userId: number;
-  attemptId: string;
-  keyId: string;
-  expiresAt: number;
-  verifier: Sealed;
-  /** `used` once the callback came back (with a code or an error). */
-  status: 'pending' | 'used';
-}
-
-/** A row of `oauth_completions`, keyed by the SHA-256 hex of the completion id. */
-export interface CompletionRow {
-  userId: number;
-  attemptId: string;
-  expiresAt: number;
-}
-
-/** The grant waiting for `/start` (`grant:<userId>`): filled by `LoginStarted`, then `GrantReceived`. */
-type PendingGrant = Partial<LinkGrant> & { keyId: string; attemptId: string };
+import { userIdOfStream } from './linkLog.ts';
+import { LINK_TABLES, writeView, type LinkStateRow, type TableSpec, type TokenRow } from './linkTables.ts';
+import { summarizeLink } from './summary.ts';
 
 function ownerOf(stream: string): number {
   const userId = userIdOfStream(stream);
@@ -74,41 +38,62 @@ export function snapshotRow(snapshot: LinkSnapshot, version: number): LinkStateR
   return { version, snapshot: { value: snapshot.value, context: snapshot.context }, summary: summarizeLink(snapshot) };
 }
 
+/** Snapshots `decide` computed for events on their way into the log, by `stream@position`. */
+const decided = new Map<string, LinkSnapshot>();
+const decidedKey = (stream: string, position: number) => `${stream}@${position}`;
+
+/**
+ * Hands the projection the snapshots `decide` computed for events about to be appended at
+ * `firstPosition`, `firstPosition + 1`, … of `stream`; returns the function that takes them
+ * back once the append has settled (written or refused). The append's expected version
+ * guarantees they follow the row the projection holds.
+ */
+export function rememberDecided(stream: string, firstPosition: number, snapshots: readonly LinkSnapshot[]): () => void {
+  const keys = snapshots.map((snapshot, i) => {
+    const key = decidedKey(stream, firstPosition + i);
+    decided.set(key, snapshot);
+    return key;
+  });
+  return () => {
+    for (const key of keys) decided.delete(key);
+  };
+}
+
 /** `link_state`: each user's machine snapshot and summary. */
-export const linkStateProjection: Projection<StoredEvent, LinkStateRow> = {
-  name: 'link_state',
+export const linkStateProjection: Projection<LinkEvent, LinkStateRow> = {
+  name: LINK_TABLES.linkState.projection,
   // 2: machine version 2 keeps no list of ended keys; rows of version 1 are rebuilt at open.
   version: 2,
   evolve(event, table) {
-    const key = String(ownerOf(event.meta.stream));
-    const next = evolve(restoreSnapshot(table.get(key)), toLinkEvent(event));
-    table.put(key, snapshotRow(next, event.meta.streamPosition));
+    const { stream, streamPosition } = event.meta;
+    const key = String(ownerOf(stream));
+    const next = decided.get(decidedKey(stream, streamPosition)) ?? evolve(restoreSnapshot(table.get(key)), event);
+    table.put(key, snapshotRow(next, streamPosition));
   },
 };
 
-/** `user_oauth_tokens`: the confirmed link's sealed tokens and the grant waiting for `/start`. */
-export const tokensProjection: Projection<StoredEvent, TokenRow | PendingGrant> = {
-  name: 'user_oauth_tokens',
+/** `user_oauth_tokens`: the confirmed link's sealed tokens and the grant that waits for `/start`. */
+export const tokensProjection: Projection<LinkEvent, unknown> = {
+  name: LINK_TABLES.tokens.projection,
   version: 1,
   evolve(event, table) {
     const user = ownerOf(event.meta.stream);
-    const linkKey = `link:${user}`;
-    const grantKey = `grant:${user}`;
-    const e = toLinkEvent(event);
-    switch (e.type) {
+    const links = writeView(table, LINK_TABLES.tokens);
+    const grants = writeView(table, LINK_TABLES.pendingGrants);
+    switch (event.type) {
       case 'LoginStarted':
-        table.put(grantKey, { keyId: e.keyId, attemptId: e.attemptId });
+        grants.put(user, { keyId: event.data.keyId, attemptId: event.data.attemptId });
         return;
       case 'GrantReceived': {
-        const pending = table.get(grantKey) as PendingGrant | undefined;
+        const pending = grants.get(user);
         if (!pending) return;
-        const { spotifyUserId, displayName, scopes, accessToken, refreshToken, accessExpiresAt } = e;
-        table.put(grantKey, { ...pending, spotifyUserId, displayName, scopes, accessToken, refreshToken, accessExpiresAt, grantedAt: e.at });
+        const { spotifyUserId, displayName, scopes, accessToken, refreshToken, accessExpiresAt, at } = event.data;
+        grants.put(user, { ...pending, spotifyUserId, displayName, scopes, accessToken, refreshToken, accessExpiresAt, grantedAt: at });
         return;
       }
       case 'LinkConfirmed': {
-        const g = table.get(grantKey) as PendingGrant | undefined;
-        table.del(grantKey);
+        const g = grants.get(user);
+        grants.del(user);
         if (!g || g.accessToken === undefined || g.refreshToken === undefined || g.grantedAt === undefined) return;
         const row: TokenRow = {
           keyId: g.keyId,
@@ -119,35 +104,30 @@ export const tokensProjection: Projection<StoredEvent, TokenRow | PendingGrant> 
           refreshToken: g.refreshToken,
           accessExpiresAt: g.accessExpiresAt!,
           grantedAt: g.grantedAt,
-          linkedAt: e.at,
+          linkedAt: event.data.at,
           refreshExpiresAt: g.grantedAt + REFRESH_TOKEN_LIFETIME_MS,
         };
-        table.put(linkKey, row);
+        links.put(user, row);
         return;
       }
       case 'LoginDenied':
       case 'LinkRejected':
       case 'LoginExpired':
-        table.del(grantKey);
+        grants.del(user);
         return;
       case 'TokensRefreshed': {
-        const row = table.get(linkKey) as TokenRow | undefined;
+        const row = links.get(user);
         if (!row) return;
-        table.put(linkKey, {
-          ...row,
-          accessToken: e.accessToken,
-          refreshToken: e.refreshToken ?? row.refreshToken,
-          accessExpiresAt: e.accessExpiresAt,
-          scopes: e.scopes ?? row.scopes,
-        });
+        const { accessToken, refreshToken, accessExpiresAt, scopes } = event.data;
+        links.put(user, { ...row, accessToken, refreshToken: refreshToken ?? row.refreshToken, accessExpiresAt, scopes: scopes ?? row.scopes });
         return;
       }
       case 'AccessRevoked':
-        table.del(linkKey);
+        links.del(user);
         return;
       case 'Unlinked':
-        table.del(linkKey);
-        table.del(grantKey);
+        links.del(user);
+        grants.del(user);
         return;
       default:
         return;
@@ -155,39 +135,58 @@ export const tokensProjection: Projection<StoredEvent, TokenRow | PendingGrant> 
   },
 };
 
-/** Removes the row a `user:<id>` back-reference points to, and the back-reference. */
-function dropByUser<V>(table: ProjectionTable<V | string>, user: number): void {
-  const back = `user:${user}`;
-  const hash = table.get(back);
-  if (typeof hash === 'string') table.del(hash);
-  table.del(back);
+/** Rows found by a hash, with each user's current hash beside them (to drop the row when it ends). */
+function hashedRows<Row>(table: ProjectionTable<unknown>, rows: TableSpec<Row>, ofUser: TableSpec<string>) {
+  const byHash = writeView(table, rows);
+  const byUser = writeView(table, ofUser);
+  return {
+    byHash,
+    /** The user's current row (and its hash), if any. */
+    current(user: number): { hash: string; row: Row } | undefined {
+      const hash = byUser.get(user);
+      const row = hash === undefined ? undefined : byHash.get(hash);
+      return hash === undefined || row === undefined ? undefined : { hash, row };
+    },
+    /** Makes `row` the user's one row, dropping the one it replaces. */
+    replace(user: number, hash: string, row: Row): void {
+      this.drop(user);
+      byHash.put(hash, row);
+      byUser.put(user, hash);
+    },
+    /** Drops the user's row and the back-reference to it. */
+    drop(user: number): void {
+      const hash = byUser.get(user);
+      if (hash !== undefined) byHash.del(hash);
+      byUser.del(user);
+    },
+  };
 }
 
 /** `oauth_states`: pending logins by state hash. */
-export const oauthStatesProjection: Projection<StoredEvent, OAuthStateRow | string> = {
-  name: 'oauth_states',
-  version: 1,
+export const oauthStatesProjection: Projection<LinkEvent, unknown> = {
+  name: LINK_TABLES.oauthStates.projection,
+  // 2: rows under `state:`; version 1 kept them under the bare hash.
+  version: 2,
   evolve(event, table) {
     const user = ownerOf(event.meta.stream);
-    const e = toLinkEvent(event);
-    switch (e.type) {
-      case 'LoginStarted':
-        dropByUser(table, user);
-        table.put(e.stateHash, { userId: user, attemptId: e.attemptId, keyId: e.keyId, expiresAt: e.expiresAt, verifier: e.verifier, status: 'pending' });
-        table.put(`user:${user}`, e.stateHash);
+    const states = hashedRows(table, LINK_TABLES.oauthStates, LINK_TABLES.oauthStateOfUser);
+    switch (event.type) {
+      case 'LoginStarted': {
+        const { stateHash, attemptId, keyId, expiresAt, verifier } = event.data;
+        states.replace(user, stateHash, { userId: user, attemptId, keyId, expiresAt, verifier, status: 'pending' });
         return;
+      }
       case 'GrantReceived':
       case 'LoginDenied': {
-        const hash = table.get(`user:${user}`);
-        const row = typeof hash === 'string' ? table.get(hash) : undefined;
-        if (typeof hash === 'string' && row && typeof row !== 'string') table.put(hash, { ...row, status: 'used' });
+        const current = states.current(user);
+        if (current) states.byHash.put(current.hash, { ...current.row, status: 'used' });
         return;
       }
       case 'LinkConfirmed':
       case 'LinkRejected':
       case 'LoginExpired':
       case 'Unlinked':
-        dropByUser(table, user);
+        states.drop(user);
         return;
       default:
         return;
@@ -195,26 +194,27 @@ export const oauthStatesProjection: Projection<StoredEvent, OAuthStateRow | stri
   },
 };
 
-/** `oauth_completions`: grants waiting for `/start <completion id>`. */
-export const completionsProjection: Projection<StoredEvent, CompletionRow | string> = {
-  name: 'oauth_completions',
-  version: 1,
+/** `oauth_completions`: grants waiting for `/start <completion id>`, by completion hash. */
+export const completionsProjection: Projection<LinkEvent, unknown> = {
+  name: LINK_TABLES.completions.projection,
+  // 2: rows under `completion:`; version 1 kept them under the bare hash.
+  version: 2,
   evolve(event, table) {
     const user = ownerOf(event.meta.stream);
-    const e = toLinkEvent(event);
-    switch (e.type) {
-      case 'GrantReceived':
-        dropByUser(table, user);
-        table.put(e.completionHash, { userId: user, attemptId: e.attemptId, expiresAt: e.completionExpiresAt });
-        table.put(`user:${user}`, e.completionHash);
+    const completions = hashedRows(table, LINK_TABLES.completions, LINK_TABLES.completionOfUser);
+    switch (event.type) {
+      case 'GrantReceived': {
+        const { completionHash, attemptId, completionExpiresAt } = event.data;
+        completions.replace(user, completionHash, { userId: user, attemptId, expiresAt: completionExpiresAt });
         return;
+      }
       case 'LoginStarted':
       case 'LoginDenied':
       case 'LinkConfirmed':
       case 'LinkRejected':
       case 'LoginExpired':
       case 'Unlinked':
-        dropByUser(table, user);
+        completions.drop(user);
         return;
       default:
         return;

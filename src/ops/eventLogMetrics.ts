@@ -12,11 +12,11 @@
  * const stop = watchEventLog(store, metrics, linkProjections.map((p) => p.name));
  */
 import type { Envelope, EventStore } from '../../eventlog/index.ts';
-import type { StoredEvent } from '../link/linkLog.ts';
+import type { LinkEvent } from '../../machines/spotifyLink.events.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 
 /** Why a login attempt ended without a link, as the `reason` label. */
-export function rejectionReason(event: Envelope<StoredEvent>): string | undefined {
+export function rejectionReason(event: Envelope<LinkEvent>): string | undefined {
   switch (event.type) {
     case 'LinkRejected':
       return 'foreign_user';
@@ -32,7 +32,7 @@ export function rejectionReason(event: Envelope<StoredEvent>): string | undefine
 }
 
 /** Counts one append's events. */
-export function countAppend(metrics: Metrics, events: readonly Envelope<StoredEvent>[]): void {
+export function countAppend(metrics: Metrics, events: readonly Envelope<LinkEvent>[]): void {
   metrics.eventlogAppends.inc();
   for (const event of events) {
     metrics.eventlogEvents.inc({ type: event.type });
@@ -70,7 +70,7 @@ export function countAppend(metrics: Metrics, events: readonly Envelope<StoredEv
  * Subscribes the metrics to the store and registers the head and lag gauges. Returns the
  * unsubscribe function.
  */
-export function watchEventLog(store: EventStore<StoredEvent>, metrics: Metrics, projections: readonly string[]): () => void {
+export function watchEventLog(store: EventStore<LinkEvent>, metrics: Metrics, projections: readonly string[]): () => void {
   // The checkpoints keyspace is documented in docs/eventlog.md; this only reads it.
   const checkpoints = store.db.sublevel<string, string>('checkpoints', { keyEncoding: 'utf8', valueEncoding: 'utf8' });
   metrics.gauge('eventlog_head_position', 'Global position of the last event in the log (-1: empty)', [], () => store.headPosition());

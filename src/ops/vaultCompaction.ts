@@ -21,7 +21,7 @@
  * const scheduler = scheduleVaultCompaction(store, logger, { delayMs: 60_000 }); // after links end
  */
 import type { EventStore, RootDb } from '../../eventlog/index.ts';
-import type { StoredEvent } from '../link/linkLog.ts';
+import type { LinkEvent } from '../../machines/spotifyLink.events.ts';
 import type { Logger } from '../log.ts';
 
 type Compactable = RootDb & { compactRange(start: string, end: string): Promise<void> };
@@ -80,7 +80,7 @@ export interface VaultCompactionOptions {
  * Compacts the vault a while after the first append that may have shredded a key, so a
  * burst of unlinks costs one compaction. Failures are logged, never thrown.
  */
-export function scheduleVaultCompaction(store: EventStore<StoredEvent>, logger: Logger, options: VaultCompactionOptions = {}): VaultCompactionScheduler {
+export function scheduleVaultCompaction(store: EventStore<LinkEvent>, logger: Logger, options: VaultCompactionOptions = {}): VaultCompactionScheduler {
   const delayMs = options.delayMs ?? 60_000;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;

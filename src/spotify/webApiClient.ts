@@ -84,7 +84,7 @@ type Auth = { kind: 'user'; userId: number } | { kind: 'token'; token: string } 
  *
  * @example
  * ```ts
- * const api = new WebApiClient({ apiUrl, getAccessToken: (id, o) => links.getAccessToken(id, o) });
+ * const api = new WebApiClient({ apiUrl, getAccessToken: (id, o) => links.accessToken(id, o) });
  * const now = await api.currentlyPlaying(telegramUserId);
  * if (now.kind === 'track') reply(`${now.track.artists.join(', ')} – ${now.track.title}`);
  * ```
@@ -107,14 +107,6 @@ export class WebApiClient {
   /** The linked user's Spotify profile. */
   async me(userId: number): Promise<SpotifyProfile> {
     return this.#profile({ kind: 'user', userId });
-  }
-
-  /**
-   * The profile behind a fresh access token, before any link exists (the OAuth callback). A 401
-   * here is final: there is no link to refresh.
-   */
-  async meWithToken(accessToken: string): Promise<SpotifyProfile> {
-    return this.#profile({ kind: 'token', token: accessToken });
   }
 
   /** What plays now: 204 and an empty `item` are `nothing`; ads and unknown items are told apart. */

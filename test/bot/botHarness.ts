@@ -92,7 +92,7 @@ export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<Bot
     host: '127.0.0.1',
     port: 0,
     logger: link.logger,
-    routes: [createCallbackRoute({ flow: link.links.callbackFlow, botUsername: fake.botUser.username, logger: link.logger }), ...(mode === 'webhook' ? [webhook] : [])],
+    routes: [createCallbackRoute({ flow: link.links, botUsername: fake.botUser.username, logger: link.logger }), ...(mode === 'webhook' ? [webhook] : [])],
   });
   const { port } = await http.listen();
   const httpBase = `http://127.0.0.1:${port}`;

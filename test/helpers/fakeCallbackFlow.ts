@@ -6,7 +6,7 @@
  * const flow = createFakeCallbackFlow({ [STATE]: { kind: 'pending', completionId: 'c1' } });
  * // first callback with STATE → completed; the second → used
  */
-import type { CallbackContext, CallbackFlow, CallbackInput, CallbackOutcome, SpotifyFailure } from '../../src/http/callbackPort.ts';
+import type { CallbackFlow, CallbackInput, CallbackOutcome, SpotifyFailure } from '../../src/link/ports.ts';
 
 /** How the fake treats one state. Unknown states answer `unknownState`. */
 export type FakeStateScript =
@@ -16,7 +16,7 @@ export type FakeStateScript =
   | { kind: 'throws' };
 
 export interface FakeCallbackFlow extends CallbackFlow {
-  readonly calls: Array<{ input: CallbackInput; ctx: CallbackContext }>;
+  readonly calls: Array<{ input: CallbackInput; ctx: { readonly correlationId: string } }>;
 }
 
 export function createFakeCallbackFlow(script: Record<string, FakeStateScript>): FakeCallbackFlow {
@@ -24,7 +24,7 @@ export function createFakeCallbackFlow(script: Record<string, FakeStateScript>):
   const calls: FakeCallbackFlow['calls'] = [];
   return {
     calls,
-    async handle(input, ctx): Promise<CallbackOutcome> {
+    async handleCallback(input, ctx): Promise<CallbackOutcome> {
       calls.push({ input, ctx });
       const entry = script[input.state];
       if (entry === undefined) return { kind: 'unknownState' };

@@ -4,9 +4,9 @@
  * fake but valid (`SECRET_MARKERS` lists them so tests can check nothing leaks).
  */
 import { COMPLETION_TTL_MS, LOGIN_TTL_MS, RELINK_REMINDER_AFTER_MS } from '../../machines/spotifyLink.context.ts';
-import type { LinkCommand } from '../../machines/spotifyLink.commands.ts';
+import type { LinkCommand } from '../../src/link/commands.ts';
 import { asSealed, type LinkEventOf } from '../../machines/spotifyLink.events.ts';
-import { decide } from '../../machines/spotifyLink.decide.ts';
+import { decide } from '../../src/link/decide.ts';
 import { evolve, initialLinkSnapshot } from '../../machines/spotifyLink.machine.ts';
 import { givenWhenThen } from './givenWhenThen.ts';
 
@@ -27,45 +27,48 @@ export const sealed = (label: string) => asSealed(`SEALED-${label}`);
 /** Substrings that must never appear in a summary or an error message. */
 export const SECRET_MARKERS = ['SEALED-', STATE_1, STATE_2, COMPLETION_1, COMPLETION_2];
 
-type Over<T> = Partial<Omit<T, 'type'>>;
+type Over<T extends { data: unknown }> = Partial<T['data']>;
 
 export const started = (o: Over<LinkEventOf<'LoginStarted'>> = {}): LinkEventOf<'LoginStarted'> => {
   const at = o.at ?? T0;
   return {
-    type: 'LoginStarted', at, attemptId: 'att-1', keyId: 'key-1', stateHash: STATE_1,
-    verifier: sealed('verifier-1'), expiresAt: at + LOGIN_TTL_MS, relink: false, ...o,
+    type: 'LoginStarted',
+    data: { at, attemptId: 'att-1', keyId: 'key-1', stateHash: STATE_1, verifier: sealed('verifier-1'), expiresAt: at + LOGIN_TTL_MS, relink: false, ...o },
   };
 };
 export const granted = (o: Over<LinkEventOf<'GrantReceived'>> = {}): LinkEventOf<'GrantReceived'> => {
   const at = o.at ?? T0 + MIN;
   return {
-    type: 'GrantReceived', at, attemptId: 'att-1', completionHash: COMPLETION_1,
-    completionExpiresAt: at + COMPLETION_TTL_MS, spotifyUserId: asSealed('ann'), displayName: asSealed('Ann'),
-    scopes: ['user-read-currently-playing', 'user-read-recently-played'],
-    accessToken: sealed('access-1'), refreshToken: sealed('refresh-1'), accessExpiresAt: at + 3_600_000, ...o,
+    type: 'GrantReceived',
+    data: {
+      at, attemptId: 'att-1', completionHash: COMPLETION_1,
+      completionExpiresAt: at + COMPLETION_TTL_MS, spotifyUserId: asSealed('ann'), displayName: asSealed('Ann'),
+      scopes: ['user-read-currently-playing', 'user-read-recently-played'],
+      accessToken: sealed('access-1'), refreshToken: sealed('refresh-1'), accessExpiresAt: at + 3_600_000, ...o,
+    },
   };
 };
 export const confirmed = (o: Over<LinkEventOf<'LinkConfirmed'>> = {}): LinkEventOf<'LinkConfirmed'> =>
-  ({ type: 'LinkConfirmed', at: T0 + 2 * MIN, attemptId: 'att-1', ...o });
+  ({ type: 'LinkConfirmed', data: { at: T0 + 2 * MIN, attemptId: 'att-1', ...o } });
 export const rejected = (o: Over<LinkEventOf<'LinkRejected'>> = {}): LinkEventOf<'LinkRejected'> =>
-  ({ type: 'LinkRejected', at: T0 + 2 * MIN, attemptId: 'att-1', reason: 'foreignTelegramUser', byUserId: STRANGER, ...o });
+  ({ type: 'LinkRejected', data: { at: T0 + 2 * MIN, attemptId: 'att-1', reason: 'foreignTelegramUser', byUserId: STRANGER, ...o } });
 export const denied = (o: Over<LinkEventOf<'LoginDenied'>> = {}): LinkEventOf<'LoginDenied'> =>
-  ({ type: 'LoginDenied', at: T0 + MIN, attemptId: 'att-1', error: 'access_denied', ...o });
+  ({ type: 'LoginDenied', data: { at: T0 + MIN, attemptId: 'att-1', error: 'access_denied', ...o } });
 export const expired = (o: Over<LinkEventOf<'LoginExpired'>> = {}): LinkEventOf<'LoginExpired'> =>
-  ({ type: 'LoginExpired', at: T0 + LOGIN_TTL_MS, attemptId: 'att-1', ...o });
+  ({ type: 'LoginExpired', data: { at: T0 + LOGIN_TTL_MS, attemptId: 'att-1', ...o } });
 export const refreshStarted = (o: Over<LinkEventOf<'RefreshStarted'>> = {}): LinkEventOf<'RefreshStarted'> =>
-  ({ type: 'RefreshStarted', at: T0 + 60 * MIN, refreshId: 'ref-1', ...o });
+  ({ type: 'RefreshStarted', data: { at: T0 + 60 * MIN, refreshId: 'ref-1', ...o } });
 export const refreshed = (o: Over<LinkEventOf<'TokensRefreshed'>> = {}): LinkEventOf<'TokensRefreshed'> =>
-  ({ type: 'TokensRefreshed', at: T0 + 61 * MIN, refreshId: 'ref-1', accessToken: sealed('access-2'),
-    refreshToken: sealed('refresh-2'), accessExpiresAt: T0 + 121 * MIN, ...o });
+  ({ type: 'TokensRefreshed', data: { at: T0 + 61 * MIN, refreshId: 'ref-1', accessToken: sealed('access-2'),
+    refreshToken: sealed('refresh-2'), accessExpiresAt: T0 + 121 * MIN, ...o } });
 export const refreshFailed = (o: Over<LinkEventOf<'RefreshFailed'>> = {}): LinkEventOf<'RefreshFailed'> =>
-  ({ type: 'RefreshFailed', at: T0 + 61 * MIN, refreshId: 'ref-1', reason: 'unavailable', ...o });
+  ({ type: 'RefreshFailed', data: { at: T0 + 61 * MIN, refreshId: 'ref-1', reason: 'unavailable', ...o } });
 export const revoked = (o: Over<LinkEventOf<'AccessRevoked'>> = {}): LinkEventOf<'AccessRevoked'> =>
-  ({ type: 'AccessRevoked', at: T0 + 61 * MIN, reason: 'invalidGrant', ...o });
+  ({ type: 'AccessRevoked', data: { at: T0 + 61 * MIN, reason: 'invalidGrant', ...o } });
 export const reminded = (o: Over<LinkEventOf<'RelinkReminderSent'>> = {}): LinkEventOf<'RelinkReminderSent'> =>
-  ({ type: 'RelinkReminderSent', at: T0 + MIN + RELINK_REMINDER_AFTER_MS, ...o });
+  ({ type: 'RelinkReminderSent', data: { at: T0 + MIN + RELINK_REMINDER_AFTER_MS, ...o } });
 export const unlinked = (o: Over<LinkEventOf<'Unlinked'>> = {}): LinkEventOf<'Unlinked'> =>
-  ({ type: 'Unlinked', at: T0 + 90 * MIN, reason: 'user', ...o });
+  ({ type: 'Unlinked', data: { at: T0 + 90 * MIN, reason: 'user', ...o } });
 
 /** A history that ends `linked` with attempt 1 (key-1), confirmed at T0 + 2 min. */
 export const LINKED = [started(), granted(), confirmed()];

@@ -9,7 +9,7 @@
  * @example
  * const h = await startLinkHarness();
  * await h.link(42);
- * const token = await h.links.getAccessToken(42);
+ * const token = await h.links.accessToken(42);
  * assert.equal(h.spotify.leaksIn(h.logs()), []);
  * await h.close();
  */
@@ -17,11 +17,13 @@ import pino from 'pino';
 import { MemoryLevel } from 'memory-level';
 import { masterKey, openEventStore, openTokenVault, type Envelope, type EventStore, type RootDb, type TokenVault } from '../../eventlog/index.ts';
 import type { Logger } from '../../src/log.ts';
-import { createLinkRegistry, userIdOfStream, type StoredEvent } from '../../src/link/linkLog.ts';
+import { createLinkRegistry, userIdOfStream } from '../../src/link/linkLog.ts';
+import type { LinkEvent } from '../../machines/spotifyLink.events.ts';
 import { LinkService, type LinkServiceDeps } from '../../src/link/linkService.ts';
 import type { LinkNotice, TokenEndpoint } from '../../src/link/ports.ts';
 import { linkProjections } from '../../src/link/projections.ts';
 import { AccountsClient } from '../../src/spotify/accountsClient.ts';
+import { createProfileReader } from '../../src/spotify/profile.ts';
 import { WebApiClient } from '../../src/spotify/webApiClient.ts';
 import { startFakeSpotify, type FakeSpotify } from './fakeSpotify.ts';
 
@@ -36,7 +38,7 @@ export class TestClock {
 
 export interface LinkHarness {
   links: LinkService;
-  store: EventStore<StoredEvent>;
+  store: EventStore<LinkEvent>;
   vault: TokenVault;
   spotify: FakeSpotify;
   accounts: AccountsClient;
@@ -52,8 +54,8 @@ export interface LinkHarness {
   loginThroughCallback(userId: number, spotifyUser?: string): Promise<string>;
   /** A full link: login, callback and confirmation by the same user. */
   link(userId: number, spotifyUser?: string): Promise<void>;
-  /** The user's events as the machine sees them (type and data). */
-  events(userId: number): Promise<Array<{ type: string } & Record<string, unknown>>>;
+  /** The user's events as stored (`{ type, data }` with `v` and `meta`). */
+  events(userId: number): Promise<Envelope<LinkEvent>[]>;
   /** The notices one user got, in order. */
   noticesOf(userId: number): LinkNotice[];
   /** Stops the service and closes the store; with `keepSpotify` the fake stays up (a "crash"). */
@@ -89,7 +91,7 @@ export async function startLinkHarness(options: LinkHarnessOptions = {}): Promis
   const lines: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }) as unknown as Logger;
   const db = options.location ? undefined : (options.db ?? (new MemoryLevel() as unknown as RootDb));
-  const store = await openEventStore<StoredEvent>({
+  const store = await openEventStore<LinkEvent>({
     ...(options.location ? { location: options.location } : { db: db! }),
     registry: createLinkRegistry(),
     projections: [...linkProjections],
@@ -112,12 +114,12 @@ export async function startLinkHarness(options: LinkHarnessOptions = {}): Promis
   const notices: LinkHarness['notices'] = [];
   const sleeps: number[] = [];
   let links!: LinkService;
-  const webApi = new WebApiClient({ apiUrl: spotify.apiUrl, getAccessToken: (u, o) => links.getAccessToken(u, o), ...timeout });
+  const webApi = new WebApiClient({ apiUrl: spotify.apiUrl, getAccessToken: (u, o) => links.accessToken(u, o), ...timeout });
   links = new LinkService({
     store,
     vault,
     accounts: options.wrapAccounts ? options.wrapAccounts(accounts) : accounts,
-    profiles: webApi,
+    profiles: createProfileReader({ apiUrl: spotify.apiUrl, ...timeout }),
     notifier: { notify: async (userId, notice) => void notices.push({ userId, notice }) },
     logger,
     now: clock.now,
@@ -129,7 +131,7 @@ export async function startLinkHarness(options: LinkHarnessOptions = {}): Promis
     spotify.setLoginOutcome({ as: spotifyUser });
     const { authorizeUrl } = await links.startLogin(userId);
     const redirect = await spotify.login(authorizeUrl);
-    const outcome = await links.callbackFlow.handle({ state: redirect.state!, code: redirect.code! }, { locale: 'en', correlationId: 'test' });
+    const outcome = await links.handleCallback({ state: redirect.state!, code: redirect.code! }, { correlationId: 'test' });
     if (outcome.kind !== 'completed') throw new Error(`callback did not complete: ${outcome.kind}`);
     return outcome.completionId;
   };
@@ -152,10 +154,7 @@ export async function startLinkHarness(options: LinkHarnessOptions = {}): Promis
       const confirmed = await links.confirm(userId, completionId);
       if (confirmed.kind !== 'linked') throw new Error(`confirm did not link: ${confirmed.kind}`);
     },
-    async events(userId) {
-      const stream = await store.readStream(`link-${userId}`);
-      return stream.map((e) => ({ type: e.type, ...(e.data as object) }));
-    },
+    events: (userId) => store.readStream(`link-${userId}`),
     noticesOf: (userId) => notices.filter((n) => n.userId === userId).map((n) => n.notice),
     async close(opts = {}) {
       await links.stop();
@@ -177,10 +176,10 @@ export interface SealedInLog {
 const SEALED_FIELDS = ['verifier', 'accessToken', 'refreshToken'] as const;
 
 /** Every sealed value in the whole log (via `readAll`), with every data key id each stream used. */
-export async function sealedValuesInLog(store: EventStore<StoredEvent>): Promise<{ values: SealedInLog[]; keyIds: Map<number, Set<string>> }> {
+export async function sealedValuesInLog(store: EventStore<LinkEvent>): Promise<{ values: SealedInLog[]; keyIds: Map<number, Set<string>> }> {
   const values: SealedInLog[] = [];
   const keyIds = new Map<number, Set<string>>();
-  for await (const envelope of store.readAll() as AsyncIterable<Envelope<StoredEvent>>) {
+  for await (const envelope of store.readAll() as AsyncIterable<Envelope<LinkEvent>>) {
     const userId = userIdOfStream(envelope.meta.stream);
     if (userId === undefined) continue;
     const data = envelope.data as Record<string, unknown>;
@@ -198,7 +197,7 @@ export async function sealedValuesInLog(store: EventStore<StoredEvent>): Promise
 }
 
 /** Every row of the link tables (`link_state`, `user_oauth_tokens`, `oauth_states`, `oauth_completions`) as stable JSON. */
-export async function dumpLinkTables(store: EventStore<StoredEvent>): Promise<string> {
+export async function dumpLinkTables(store: EventStore<LinkEvent>): Promise<string> {
   const out: Record<string, Array<[string, unknown]>> = {};
   for (const projection of linkProjections) {
     const rows: Array<[string, unknown]> = [];

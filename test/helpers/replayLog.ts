@@ -49,7 +49,7 @@ export function tempDataDir(label = 'devtools'): Promise<string> {
 
 async function refresh(h: LinkHarness, userId: number): Promise<void> {
   h.clock.t = Math.max(h.clock.t, (await h.links.status(userId)).link!.accessExpiresAt - REFRESH_MARGIN_MS);
-  await h.links.getAccessToken(userId).catch(() => undefined);
+  await h.links.accessToken(userId).catch(() => undefined);
 }
 
 /** Nine users, each through a different part of the lifecycle (every event type appears). */
@@ -64,7 +64,7 @@ async function history(h: LinkHarness, completionIds: string[]): Promise<void> {
   await refresh(h, U.relinked);
   h.spotify.setLoginOutcome({ deny: true });
   const denied = await h.spotify.login((await h.links.startLogin(U.denied)).authorizeUrl);
-  await h.links.callbackFlow.handle({ state: denied.state!, error: 'access_denied' }, ctx);
+  await h.links.handleCallback({ state: denied.state!, error: 'access_denied' }, ctx);
   completionIds.push(await h.loginThroughCallback(U.foreign));
   await h.links.confirm(U.relinked, completionIds.at(-1)!); // someone else's /start → LinkRejected
   await h.loginThroughCallback(U.expired);

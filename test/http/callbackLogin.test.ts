@@ -34,7 +34,7 @@ Callback.before.each(async () => {
     host: '127.0.0.1',
     port: 0,
     logger: h.logger,
-    routes: [createCallbackRoute({ flow: h.links.callbackFlow, botUsername: 'MusicLinkTestBot', logger: h.logger })],
+    routes: [createCallbackRoute({ flow: h.links, botUsername: 'MusicLinkTestBot', logger: h.logger })],
   });
   ({ port } = await server.listen());
 });

@@ -21,7 +21,7 @@ let h: LinkHarness;
 
 async function refresh(userId: number): Promise<void> {
   h.clock.t = (await h.links.status(userId)).link!.accessExpiresAt - REFRESH_MARGIN_MS;
-  await h.links.getAccessToken(userId);
+  await h.links.accessToken(userId);
 }
 
 /** Opens every sealed value of `userId` in the log with every data key its stream ever named. */
@@ -70,7 +70,7 @@ Shred.before.each(async () => {
 Shred.after.each(async () => {
   const bob = await openAll(BOB, h.vault);
   assert.ok(bob.opened > 0, "the other user's current link still opens");
-  assert.ok((await h.links.getAccessToken(BOB)).startsWith('fake-at-'));
+  assert.ok((await h.links.accessToken(BOB)).startsWith('fake-at-'));
   assert.equal(h.spotify.leaksIn(h.logs()), [], 'no secret of the fake reached the logs');
   await h.close();
 });
@@ -113,7 +113,7 @@ Shred('a denied login leaves no verifier decryptable', async () => {
   h.spotify.setLoginOutcome({ deny: true });
   const { authorizeUrl } = await h.links.startLogin(ALICE);
   const redirect = await h.spotify.login(authorizeUrl);
-  await h.links.callbackFlow.handle({ state: redirect.state!, error: 'access_denied' }, { locale: 'en', correlationId: 't' });
+  await h.links.handleCallback({ state: redirect.state!, error: 'access_denied' }, { correlationId: 't' });
   await assertShredded(ALICE);
 });
 

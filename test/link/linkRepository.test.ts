@@ -6,15 +6,18 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { VersionConflictError, type BatchOp } from '../../eventlog/index.ts';
-import { summarizeLink } from '../../machines/spotifyLink.summary.ts';
-import { linkStream, toStored } from '../../src/link/linkLog.ts';
-import type { LinkStateRow } from '../../src/link/projections.ts';
+import { EventValidationError, VersionConflictError, type BatchOp } from '../../eventlog/index.ts';
+import { summarizeLink } from '../../src/link/summary.ts';
+import { linkStream } from '../../src/link/linkLog.ts';
+import { LinkRepository } from '../../src/link/linkRepository.ts';
+import { openLinkTables, type LinkStateRow } from '../../src/link/linkTables.ts';
 import { sha256Hex } from '../../src/link/secrets.ts';
 import { startLinkHarness, type LinkHarness } from '../helpers/linkHarness.ts';
 
 const ALICE = 1001;
 let h: LinkHarness;
+/** A repository over the harness's store (the service keeps its own inside). */
+let repo: LinkRepository;
 let batches: BatchOp[][];
 
 /** The batch that wrote the event `type` of `userId`'s stream. */
@@ -28,17 +31,19 @@ const touchesKey = (ops: BatchOp[], kind: 'put' | 'del', keyId: string) => ops.s
 /** Appends a `LoginStarted` as a second writer would (bypassing the repository and its cache). */
 async function outsideLoginStarted(userId: number, n: number): Promise<void> {
   const at = h.clock.now();
-  const event = toStored({
-    type: 'LoginStarted', at, attemptId: `outside-${n}`, keyId: `k-outside-${n}`, stateHash: sha256Hex(`outside-${n}`),
+  const data = {
+    at, attemptId: `outside-${n}`, keyId: `k-outside-${n}`, stateHash: sha256Hex(`outside-${n}`),
     verifier: 'v1.00000000.outside' as never, expiresAt: at + 600_000, relink: false,
-  });
-  await h.store.appendToStream(linkStream(userId), [event], { expectedVersion: 'any' });
+  };
+  await h.store.appendToStream(linkStream(userId), [{ type: 'LoginStarted', data }], { expectedVersion: 'any' });
 }
 
 const Repo = suite('linkRepository');
 
 Repo.before.each(async () => {
-  h = await startLinkHarness();
+  // No /login limit: the repository's ordering is under test, not the service's limit.
+  h = await startLinkHarness({ deps: { loginRateLimit: false } });
+  repo = new LinkRepository(h.store, openLinkTables(h.store), h.vault);
   batches = [];
   const db = h.store.db as unknown as { batch: (ops: BatchOp[], o: unknown) => Promise<void> };
   const real = db.batch.bind(db);
@@ -56,7 +61,7 @@ Repo('a command is decided on the latest state and appended at the expected vers
   await h.link(ALICE);
   const version = await h.store.streamVersion(linkStream(ALICE));
   const keyId = (await h.links.status(ALICE)).link!.keyId;
-  const result = await h.links.repo.execute(ALICE, async (snapshot) => {
+  const result = await repo.execute(ALICE, async (snapshot) => {
     assert.ok(snapshot.matches('linked'));
     return { command: { type: 'unlink', now: h.clock.now() } };
   });
@@ -65,8 +70,8 @@ Repo('a command is decided on the latest state and appended at the expected vers
   assert.equal(result!.decision.events.map((e) => e.type), ['Unlinked']);
   assert.equal(result!.shredded, [keyId]);
   assert.is(await h.store.streamVersion(linkStream(ALICE)), version + 1);
-  const row = await h.store.table<LinkStateRow>('link_state').get(String(ALICE));
-  assert.equal(row!.summary, summarizeLink((await h.links.repo.load(ALICE)).snapshot), 'cache and table agree');
+  const row: LinkStateRow | undefined = await openLinkTables(h.store).linkState.get(ALICE);
+  assert.equal(row!.summary, summarizeLink((await repo.load(ALICE)).snapshot), 'cache and table agree');
   assert.is(row!.version, version + 1);
 });
 
@@ -98,34 +103,46 @@ Repo('a superseding /login creates the new key and shreds the old one in one bat
 
 Repo('a refusal comes back as decision.error and writes nothing', async () => {
   const before = batches.length;
-  const result = await h.links.repo.execute(ALICE, async () => ({
+  const result = await repo.execute(ALICE, async () => ({
     command: { type: 'confirmLink', now: h.clock.now(), completionHash: sha256Hex('x'), actingUserId: ALICE, ownerUserId: ALICE },
   }));
   assert.is(result!.decision.error?.code, 'LOGIN_NOT_PENDING');
   assert.equal(result!.decision.events, []);
   assert.is(batches.length, before);
-  assert.is(await h.links.repo.execute(ALICE, async () => null), null, 'a plan may decide to do nothing');
+  assert.is(await repo.execute(ALICE, async () => null), null, 'a plan may decide to do nothing');
   assert.is(batches.length, before);
+});
+
+Repo('a malformed command is refused by the append (events are validated once, there), naming the field, never the value', async () => {
+  const secretish = 'NOT-A-HASH-secretish';
+  const command = { type: 'startLogin' as const, now: h.clock.now(), attemptId: 'a-1', keyId: 'k-1', stateHash: secretish, verifier: 'v1.x.y' as never };
+  const before = batches.length;
+  const err = await repo.execute(ALICE, async () => ({ command })).then(() => assert.unreachable('refused'), (e: unknown) => e);
+  assert.instance(err, EventValidationError);
+  assert.match((err as Error).message, /stateHash/);
+  assert.not.ok((err as Error).message.includes('secretish'));
+  assert.is(batches.length, before, 'nothing written');
+  assert.is((await h.events(ALICE)).length, 0);
 });
 
 Repo('a second writer is met with one retry on a fresh load', async () => {
   await h.links.startLogin(ALICE);
-  await h.links.repo.load(ALICE); // warm cache, about to go stale
+  await repo.load(ALICE); // warm cache, about to go stale
   await outsideLoginStarted(ALICE, 1);
   let plans = 0;
-  const result = await h.links.repo.execute(ALICE, async (snapshot) => {
+  const result = await repo.execute(ALICE, async (snapshot) => {
     plans++;
     return { command: { type: 'expireLogin', now: h.clock.now() + 600_000, attemptId: snapshot.context.attempt!.attemptId } };
   });
   assert.is(plans, 2, 'decided again after the conflict');
-  assert.equal(result!.decision.events, [{ type: 'LoginExpired', at: h.clock.now() + 600_000, attemptId: 'outside-1' }]);
+  assert.equal(result!.decision.events, [{ type: 'LoginExpired', data: { at: h.clock.now() + 600_000, attemptId: 'outside-1' } }]);
   assert.equal((await h.events(ALICE)).map((e) => e.type), ['LoginStarted', 'LoginStarted', 'LoginExpired']);
 });
 
 Repo('a writer that keeps conflicting gets the VersionConflictError after one retry', async () => {
   await h.links.startLogin(ALICE);
   let plans = 0;
-  await h.links.repo
+  await repo
     .execute(ALICE, async () => {
       await outsideLoginStarted(ALICE, ++plans);
       return { command: { type: 'unlink', now: h.clock.now() } };
@@ -140,14 +157,13 @@ Repo('a writer that keeps conflicting gets the VersionConflictError after one re
 });
 
 Repo('twenty /login at once for one user: twenty attempts in order, only the last key alive', async () => {
-  // LoginFlow directly: the repository's ordering is under test, not the service's /login limit.
-  const started = await Promise.all(Array.from({ length: 20 }, () => h.links.login.start(ALICE)));
+  const started = await Promise.all(Array.from({ length: 20 }, () => h.links.startLogin(ALICE)));
   assert.is(started.length, 20);
   const events = await h.events(ALICE);
   assert.is(events.length, 20);
   assert.ok(events.every((e) => e.type === 'LoginStarted'));
   const summary = await h.links.status(ALICE);
-  const keyIds = events.map((e) => e.keyId as string);
+  const keyIds = events.flatMap((e) => (e.type === 'LoginStarted' ? [e.data.keyId] : []));
   assert.is(new Set(keyIds).size, 20);
   assert.is(summary.attempt!.keyId, keyIds[19]);
   for (const keyId of keyIds.slice(0, 19)) assert.is(await h.vault.hasDataKey(keyId), false);

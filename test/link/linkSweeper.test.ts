@@ -11,7 +11,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RootDb } from '../../eventlog/index.ts';
 import { COMPLETION_TTL_MS, LOGIN_TTL_MS } from '../../machines/spotifyLink.context.ts';
-import { linkStream, toStored } from '../../src/link/linkLog.ts';
+import { linkStream } from '../../src/link/linkLog.ts';
 import { REFRESH_MARGIN_MS } from '../../src/link/tokenRefresher.ts';
 import { startLinkHarness, type LinkHarness } from '../helpers/linkHarness.ts';
 
@@ -25,7 +25,7 @@ const types = async (userId: number) => (await h.events(userId)).map((e) => e.ty
 /** What a process that died right after `RefreshStarted` leaves behind (appended with the store directly). */
 async function crashMidRefresh(at: LinkHarness, refreshId: string): Promise<void> {
   const stream = linkStream(ALICE);
-  const event = toStored({ type: 'RefreshStarted', at: at.clock.now(), refreshId });
+  const event = { type: 'RefreshStarted' as const, data: { at: at.clock.now(), refreshId } };
   await at.store.appendToStream(stream, [event], { expectedVersion: await at.store.streamVersion(stream) });
 }
 const refreshes = () => h.spotify.count('token', { grantType: 'refresh_token' });
@@ -60,7 +60,7 @@ Sweep('expired attempts and unconfirmed grants end and their keys are shredded; 
 
 Sweep('an abandoned re-link expires back to the old link, which keeps working', async () => {
   await h.link(ALICE);
-  const before = await h.links.getAccessToken(ALICE);
+  const before = await h.links.accessToken(ALICE);
   const oldKey = (await h.links.status(ALICE)).link!.keyId;
   await h.links.startLogin(ALICE);
   const attemptKey = (await h.links.status(ALICE)).attempt!.keyId;
@@ -69,7 +69,7 @@ Sweep('an abandoned re-link expires back to the old link, which keeps working', 
   assert.is((await h.links.status(ALICE)).state, 'linked');
   assert.is(await h.vault.hasDataKey(attemptKey), false);
   assert.is(await h.vault.hasDataKey(oldKey), true);
-  assert.is(await h.links.getAccessToken(ALICE), before);
+  assert.is(await h.links.accessToken(ALICE), before);
 });
 
 Sweep('the re-link reminder goes out once around day 170, never twice', async () => {
@@ -116,7 +116,8 @@ Sweep('a RefreshStarted left by a crash is closed as interrupted and refreshed a
   assert.equal(await h.links.sweep(), { expired: 0, revoked: 0, reminded: 0, recovered: 1 });
   const events = await h.events(ALICE);
   assert.equal(events.slice(-4).map((e) => e.type), ['RefreshStarted', 'RefreshFailed', 'RefreshStarted', 'TokensRefreshed']);
-  assert.is(events.at(-3)!['reason'], 'interrupted');
+  const failed = events.at(-3)!;
+  assert.is(failed.type === 'RefreshFailed' && failed.data.reason, 'interrupted');
   assert.is((await h.links.status(ALICE)).state, 'linked');
   assert.is((await h.webApi.me(ALICE)).id, 'alice');
   assert.is((await h.links.sweep()).recovered, 0, 'nothing is stuck any more');
@@ -132,7 +133,7 @@ Sweep('a refresh cut by a crash on classic-level is recovered by the sweep at th
     first.clock.t = (await first.links.status(ALICE)).link!.accessExpiresAt - REFRESH_MARGIN_MS;
     first.spotify.fail('token', { kind: 'hang' });
     const seen = first.spotify.nextRequest('token');
-    const cut = first.links.getAccessToken(ALICE).then(
+    const cut = first.links.accessToken(ALICE).then(
       () => assert.unreachable('the first process never finishes this refresh'),
       (err: Error) => err,
     );
@@ -166,7 +167,7 @@ Sweep('after a restart a getAccessToken call alone also recovers a stuck refresh
   await crashMidRefresh(first, 'lost');
   await first.close({ keepSpotify: true });
   h = await startLinkHarness({ db, spotify: first.spotify, clock: first.clock });
-  const tokens = await Promise.all([h.links.getAccessToken(ALICE), h.links.getAccessToken(ALICE)]);
+  const tokens = await Promise.all([h.links.accessToken(ALICE), h.links.accessToken(ALICE)]);
   assert.is(tokens[0], tokens[1]);
   assert.is(h.spotify.count('token', { grantType: 'refresh_token' }), 1);
   assert.is((await h.links.status(ALICE)).state, 'linked');

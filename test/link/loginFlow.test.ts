@@ -49,7 +49,7 @@ Login('the whole login links the user, with a truthful status at every step', as
   assert.is(pending.attempt?.grantReceived, false);
 
   const redirect = await h.spotify.login(started.authorizeUrl);
-  const outcome = await h.links.callbackFlow.handle({ state: redirect.state!, code: redirect.code! }, ctx);
+  const outcome = await h.links.handleCallback({ state: redirect.state!, code: redirect.code! }, ctx);
   assert.is(outcome.kind, 'completed');
   const completionId = outcome.kind === 'completed' ? outcome.completionId : '';
   assert.ok(/^[A-Za-z0-9_-]{1,64}$/.test(completionId), 'fits a t.me ?start= parameter');
@@ -85,17 +85,17 @@ Login('a second /login supersedes the first: its callback is unknown and its key
   assert.is.not(first.keyId, second.keyId);
   assert.is(await h.vault.hasDataKey(first.keyId), false, 'the superseded attempt key is gone');
   assert.is(await h.vault.hasDataKey(second.keyId), true);
-  const late = await h.links.callbackFlow.handle({ state: first.state, code: first.code! }, ctx);
+  const late = await h.links.handleCallback({ state: first.state, code: first.code! }, ctx);
   assert.equal(late, { kind: 'unknownState' });
   assert.is(h.spotify.count('token'), 0, 'the superseded code is never exchanged');
-  const now = await h.links.callbackFlow.handle({ state: second.state, code: second.code! }, ctx);
+  const now = await h.links.handleCallback({ state: second.state, code: second.code! }, ctx);
   assert.is(now.kind, 'completed');
 });
 
 Login('the same callback twice: the second is refused as used and spends nothing', async () => {
   const a = await startAndAuthorize(ALICE);
-  assert.is((await h.links.callbackFlow.handle({ state: a.state, code: a.code! }, ctx)).kind, 'completed');
-  assert.equal(await h.links.callbackFlow.handle({ state: a.state, code: a.code! }, ctx), { kind: 'used' });
+  assert.is((await h.links.handleCallback({ state: a.state, code: a.code! }, ctx)).kind, 'completed');
+  assert.equal(await h.links.handleCallback({ state: a.state, code: a.code! }, ctx), { kind: 'used' });
   assert.is(h.spotify.count('token'), 1);
   assert.is((await h.links.status(ALICE)).state, 'awaitingCallback.confirming');
 });
@@ -103,8 +103,8 @@ Login('the same callback twice: the second is refused as used and spends nothing
 Login('two parallel callbacks with one state: one completes, the other is used', async () => {
   const a = await startAndAuthorize(ALICE);
   const both = await Promise.all([
-    h.links.callbackFlow.handle({ state: a.state, code: a.code! }, ctx),
-    h.links.callbackFlow.handle({ state: a.state, code: a.code! }, ctx),
+    h.links.handleCallback({ state: a.state, code: a.code! }, ctx),
+    h.links.handleCallback({ state: a.state, code: a.code! }, ctx),
   ]);
   assert.equal(both.map((o) => o.kind).sort(), ['completed', 'used']);
   assert.is(h.spotify.count('token'), 1, 'the code is exchanged once');
@@ -113,20 +113,20 @@ Login('two parallel callbacks with one state: one completes, the other is used',
 Login('a callback after the 10-minute expiry is refused, ends the attempt and shreds its key', async () => {
   const a = await startAndAuthorize(ALICE);
   h.clock.advance(LOGIN_TTL_MS);
-  assert.equal(await h.links.callbackFlow.handle({ state: a.state, code: a.code! }, ctx), { kind: 'expired' });
+  assert.equal(await h.links.handleCallback({ state: a.state, code: a.code! }, ctx), { kind: 'expired' });
   assert.is(h.spotify.count('token'), 0, 'an expired attempt does not spend the code');
   assert.equal((await h.events(ALICE)).map((e) => e.type), ['LoginStarted', 'LoginExpired']);
   assert.is((await h.links.status(ALICE)).state, 'unlinked');
   assert.is(await h.vault.hasDataKey(a.keyId), false);
-  assert.equal(await h.links.callbackFlow.handle({ state: a.state, code: a.code! }, ctx), { kind: 'unknownState' });
+  assert.equal(await h.links.handleCallback({ state: a.state, code: a.code! }, ctx), { kind: 'unknownState' });
 });
 
 Login('Cancel at Spotify (access_denied) ends the attempt and tells the user once', async () => {
   h.spotify.setLoginOutcome({ deny: true });
   const a = await startAndAuthorize(ALICE);
   assert.is(a.error, 'access_denied');
-  assert.equal(await h.links.callbackFlow.handle({ state: a.state, error: 'access_denied' }, ctx), { kind: 'denied' });
-  assert.equal(await h.links.callbackFlow.handle({ state: a.state, error: 'access_denied' }, ctx), { kind: 'used' });
+  assert.equal(await h.links.handleCallback({ state: a.state, error: 'access_denied' }, ctx), { kind: 'denied' });
+  assert.equal(await h.links.handleCallback({ state: a.state, error: 'access_denied' }, ctx), { kind: 'used' });
   assert.equal(h.noticesOf(ALICE), [{ kind: 'loginDenied' }]);
   assert.is((await h.links.status(ALICE)).state, 'unlinked');
   assert.is(await h.vault.hasDataKey(a.keyId), false);
@@ -142,20 +142,20 @@ for (const f of exchangeFailures) {
   Login(`a token endpoint answering ${f.name} ends the attempt, tells the user and links nothing`, async () => {
     const a = await startAndAuthorize(ALICE);
     h.spotify.fail('token', f.failure);
-    const outcome = await h.links.callbackFlow.handle({ state: a.state, code: a.code! }, ctx);
+    const outcome = await h.links.handleCallback({ state: a.state, code: a.code! }, ctx);
     assert.equal(outcome, { kind: 'spotifyFailed', retryable: f.retryable, reason: f.reason });
     assert.equal(h.noticesOf(ALICE), [{ kind: 'loginFailed', reason: f.reason }]);
     assert.is((await h.links.status(ALICE)).state, 'unlinked');
     assert.is(await h.vault.hasDataKey(a.keyId), false, 'the attempt key is shredded');
     assert.equal((await h.events(ALICE)).map((e) => e.type), ['LoginStarted', 'LoginDenied']);
-    assert.equal(await h.links.callbackFlow.handle({ state: a.state, code: a.code! }, ctx), { kind: 'used' });
+    assert.equal(await h.links.handleCallback({ state: a.state, code: a.code! }, ctx), { kind: 'used' });
   });
 }
 
 Login('a Spotify account not on the app user list gets loginFailed notRegistered', async () => {
   h.spotify.setRegistered('alice', false);
   const a = await startAndAuthorize(ALICE);
-  const outcome = await h.links.callbackFlow.handle({ state: a.state, code: a.code! }, ctx);
+  const outcome = await h.links.handleCallback({ state: a.state, code: a.code! }, ctx);
   assert.equal(outcome, { kind: 'spotifyFailed', retryable: false, reason: 'notRegistered' });
   assert.is(h.spotify.count('me', { status: 403 }), 1);
   assert.equal(h.noticesOf(ALICE), [{ kind: 'loginFailed', reason: 'notRegistered' }]);
@@ -164,7 +164,7 @@ Login('a Spotify account not on the app user list gets loginFailed notRegistered
 });
 
 Login('a callback with a state nobody issued is unknown and touches nothing', async () => {
-  assert.equal(await h.links.callbackFlow.handle({ state: 'x'.repeat(43), code: 'whatever' }, ctx), { kind: 'unknownState' });
+  assert.equal(await h.links.handleCallback({ state: 'x'.repeat(43), code: 'whatever' }, ctx), { kind: 'unknownState' });
   assert.is(h.spotify.requests.length, 0);
 });
 
@@ -178,7 +178,7 @@ Login('/start by another Telegram user links nothing, shreds the grant and tells
   assert.equal(h.noticesOf(ALICE), [{ kind: 'foreignCompletion' }]);
   const last = (await h.events(ALICE)).at(-1)!;
   assert.is(last.type, 'LinkRejected');
-  assert.is(last['byUserId'], MALLORY);
+  assert.is(last.type === 'LinkRejected' && last.data.byUserId, MALLORY);
   assert.equal(await h.links.confirm(ALICE, completionId), { kind: 'unknown' }, 'the owner cannot use it afterwards either');
 });
 

@@ -11,7 +11,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { BatchOp } from '../../eventlog/index.ts';
 import { linkStream } from '../../src/link/linkLog.ts';
-import { restoreSnapshot, snapshotRow, type LinkStateRow } from '../../src/link/projections.ts';
+import { openLinkTables, type LinkStateRow } from '../../src/link/linkTables.ts';
+import { restoreSnapshot, snapshotRow } from '../../src/link/projections.ts';
 import { startLinkHarness, type LinkHarness } from '../helpers/linkHarness.ts';
 
 const ALICE = 1001;
@@ -41,7 +42,7 @@ State(`${LOGINS.toLocaleString('en')} /login by one user: the row stays under 4 
     return real(ops, o);
   };
   const rowBytes = async () =>
-    Buffer.byteLength(JSON.stringify(await h.store.table<LinkStateRow>('link_state').get(String(ALICE))));
+    Buffer.byteLength(JSON.stringify(await openLinkTables(h.store).linkState.get(ALICE)));
 
   // A linked user re-linking keeps both live keys (the link's and the attempt's) in play.
   await h.link(ALICE);
@@ -72,7 +73,7 @@ State(`${LOGINS.toLocaleString('en')} /login by one user: the row stays under 4 
   assert.is(status.state, 'awaitingCallback.pending');
   assert.is(await h.vault.hasDataKey(status.link!.keyId), true);
   assert.is(await h.vault.hasDataKey(status.attempt!.keyId), true);
-  const started = (await h.events(ALICE)).filter((e) => e.type === 'LoginStarted').map((e) => e.keyId as string);
+  const started = (await h.events(ALICE)).flatMap((e) => (e.type === 'LoginStarted' ? [e.data.keyId] : []));
   assert.is(started.length, LOGINS + 1);
   for (const keyId of started.slice(-50, -1)) assert.is(await h.vault.hasDataKey(keyId), false, 'a superseded attempt’s key is shredded');
 });
@@ -80,8 +81,7 @@ State(`${LOGINS.toLocaleString('en')} /login by one user: the row stays under 4 
 State('a row written by machine version 1 (with its list of ended keys) loads without the list', async () => {
   await h.link(ALICE);
   await h.links.startLogin(ALICE);
-  const table = h.store.table<LinkStateRow>('link_state');
-  const row = (await table.get(String(ALICE)))!;
+  const row = (await openLinkTables(h.store).linkState.get(ALICE))!;
   const v1 = { ...row, snapshot: { ...row.snapshot, context: { ...row.snapshot.context, endedKeyIds: ['k-old-1', 'k-old-2'] } } };
   const restored = restoreSnapshot(v1 as LinkStateRow);
   assert.equal(restored.value, row.snapshot.value);

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createEventRegistry, defineEvent, NO_STREAM, openEventStore, type AnyEvent } from '../../eventlog/index.ts';
-import { asSealed, GrantReceivedV1, linkEventSchemas, toStoredLinkEvent } from '../../machines/spotifyLink.events.ts';
+import { asSealed } from '../../machines/spotifyLink.events.ts';
 import { runCli } from '../../src/devtools/replay/cli.ts';
-import { linkStream } from '../../src/link/linkLog.ts';
+import { linkEventTypes, linkStream } from '../../src/link/linkLog.ts';
 import { dbLocation } from '../../src/storage/dataDir.ts';
 import { confirmed, granted, started } from '../helpers/linkFixtures.ts';
 import { dumpLinkTables, startLinkHarness, type LinkHarness } from '../helpers/linkHarness.ts';
@@ -91,12 +91,11 @@ Personal('while linked the owner reads the name; after /unlink no file holds the
 Personal('a log written with GrantReceived@1 (plaintext) still replays: upcast, readable, same tables on rebuild', async () => {
   // Write the log as the bot did before GrantReceived@2: version 1 of every type.
   const v1 = createEventRegistry(
-    linkEventSchemas.map((e) => defineEvent(e.type, e.type === 'GrantReceived' ? GrantReceivedV1 : e.schema)),
+    linkEventTypes.map((e) => defineEvent(e.type, e.versions[0]!.schema)),
   );
   const old = await openEventStore<AnyEvent>({ location: dbLocation(dataDir), registry: v1, projections: [] });
   const events = [started(), granted({ spotifyUserId: asSealed('ann'), displayName: asSealed('Ann') }), confirmed()];
-  const stored = events.map((e) => ({ type: e.type, data: toStoredLinkEvent(e).data }));
-  await old.appendToStream(linkStream(ALICE), stored, { expectedVersion: NO_STREAM });
+  await old.appendToStream(linkStream(ALICE), events, { expectedVersion: NO_STREAM });
   await old.close();
 
   h = await startLinkHarness({ location: dbLocation(dataDir) });

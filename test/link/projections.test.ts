@@ -7,22 +7,33 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { COMPLETION_TTL_MS, LOGIN_TTL_MS } from '../../machines/spotifyLink.context.ts';
-import type { CompletionRow, LinkStateRow, OAuthStateRow, TokenRow } from '../../src/link/projections.ts';
+import { MemoryLevel } from 'memory-level';
+import type { RootDb } from '../../eventlog/index.ts';
+import { openLinkTables, type LinkTables, type ReadTable } from '../../src/link/linkTables.ts';
 import { sha256Hex } from '../../src/link/secrets.ts';
 import { REFRESH_MARGIN_MS } from '../../src/link/tokenRefresher.ts';
 import { dumpLinkTables, startLinkHarness, type LinkHarness } from '../helpers/linkHarness.ts';
 
 const DAY = 24 * 3600_000;
 const U = { relinked: 1, revoked: 2, denied: 3, foreign: 4, pending: 5, confirming: 6, unlinked: 7, failing: 8, expired: 9 };
-const ctx = { locale: 'en' as const, correlationId: 'p' };
+const ctx = { correlationId: 'p' };
 
 let h: LinkHarness;
+let tables: LinkTables;
+/** The harness's db, kept open across a restart of the service. */
+const db = new MemoryLevel() as unknown as RootDb;
 const completionIds: string[] = [];
 let pendingState = '';
 
+async function rowsOf<Row>(table: ReadTable<Row>): Promise<Map<string, Row>> {
+  const rows = new Map<string, Row>();
+  for await (const [key, row] of table.entries()) rows.set(key, row);
+  return rows;
+}
+
 async function refresh(userId: number): Promise<void> {
   h.clock.t = Math.max(h.clock.t, (await h.links.status(userId)).link!.accessExpiresAt - REFRESH_MARGIN_MS);
-  await h.links.getAccessToken(userId).catch(() => undefined);
+  await h.links.accessToken(userId).catch(() => undefined);
 }
 
 /** Nine users, each through a different part of the lifecycle, over half a year. */
@@ -36,7 +47,7 @@ async function history(): Promise<void> {
   await refresh(U.relinked);
   h.spotify.setLoginOutcome({ deny: true });
   const denied = await h.spotify.login((await h.links.startLogin(U.denied)).authorizeUrl);
-  await h.links.callbackFlow.handle({ state: denied.state!, error: 'access_denied' }, ctx);
+  await h.links.handleCallback({ state: denied.state!, error: 'access_denied' }, ctx);
   completionIds.push(await h.loginThroughCallback(U.foreign));
   await h.links.confirm(U.relinked, completionIds[0]!);
   await h.loginThroughCallback(U.expired);
@@ -59,17 +70,20 @@ async function history(): Promise<void> {
 const Tables = suite('projections');
 
 Tables.before(async () => {
-  h = await startLinkHarness();
+  h = await startLinkHarness({ db });
+  tables = openLinkTables(h.store);
   await history();
 });
 Tables.after(async () => {
   assert.equal(h.spotify.leaksIn(h.logs()), [], 'no secret of the fake reached the logs');
   await h.close();
+  await h.spotify.close();
+  await db.close();
 });
 
 Tables('link_state holds every user with the state the history left them in', async () => {
   const states: Record<number, string> = {};
-  for await (const [key, row] of h.store.table<LinkStateRow>('link_state').entries()) {
+  for await (const [key, row] of tables.linkState.entries()) {
     states[Number(key)] = row.summary.state;
     assert.is(row.version, (await h.events(Number(key))).length - 1);
   }
@@ -86,34 +100,36 @@ Tables('link_state holds every user with the state the history left them in', as
 });
 
 Tables('user_oauth_tokens holds the live links and the grant that waits for /start, nothing else', async () => {
-  const rows = new Map<string, unknown>();
-  for await (const [key, row] of h.store.table<unknown>('user_oauth_tokens').entries()) rows.set(key, row);
-  const keys = [...rows.keys()].sort();
-  assert.equal(keys, [`grant:${U.confirming}`, `grant:${U.pending}`, `link:${U.failing}`, `link:${U.relinked}`].sort());
-  const link = rows.get(`link:${U.relinked}`) as TokenRow;
+  const links = await rowsOf(tables.tokens);
+  const grants = await rowsOf(tables.pendingGrants);
+  assert.equal([...links.keys()].sort(), [String(U.failing), String(U.relinked)].sort());
+  assert.equal([...grants.keys()].sort(), [String(U.confirming), String(U.pending)].sort());
+  const link = links.get(String(U.relinked))!;
   assert.ok(link.spotifyUserId.startsWith('v1.'), 'the Spotify user id is sealed too');
   assert.is(await h.vault.open(link.keyId, link.spotifyUserId, String(U.relinked)), 'carol');
   assert.is(link.keyId, (await h.links.status(U.relinked)).link!.keyId);
   assert.is(link.refreshExpiresAt, link.grantedAt + 180 * DAY);
   assert.ok(link.accessToken.startsWith('v1.') && link.refreshToken.startsWith('v1.'), 'sealed');
-  const grant = rows.get(`grant:${U.confirming}`) as Partial<TokenRow>;
+  const grant = grants.get(String(U.confirming))!;
   assert.ok(grant.spotifyUserId?.startsWith('v1.'), 'sealed until confirmed, and after');
   assert.ok(grant.accessToken?.startsWith('v1.'));
 });
 
 Tables('oauth_states and oauth_completions hold only hashes of live attempts', async () => {
-  const states = new Map<string, OAuthStateRow | string>();
-  for await (const [key, row] of h.store.table<OAuthStateRow | string>('oauth_states').entries()) states.set(key, row);
-  const pending = states.get(sha256Hex(pendingState)) as OAuthStateRow;
+  const states = await rowsOf(tables.oauthStates);
+  const stateOfUser = await rowsOf(tables.oauthStateOfUser);
+  const pending = states.get(sha256Hex(pendingState))!;
   assert.is(pending.userId, U.pending);
   assert.is(pending.status, 'pending');
   assert.is(pending.expiresAt, h.clock.now() + LOGIN_TTL_MS);
-  assert.is(states.get(`user:${U.pending}`), sha256Hex(pendingState));
-  for (const ended of [U.foreign, U.expired, U.unlinked]) assert.is(states.get(`user:${ended}`), undefined);
-  const completions = new Map<string, CompletionRow | string>();
-  for await (const [key, row] of h.store.table<CompletionRow | string>('oauth_completions').entries()) completions.set(key, row);
-  assert.equal([...completions.keys()].sort(), [sha256Hex(completionIds[2]!), `user:${U.confirming}`].sort());
-  assert.is((completions.get(sha256Hex(completionIds[2]!)) as CompletionRow).userId, U.confirming);
+  assert.is(stateOfUser.get(String(U.pending)), sha256Hex(pendingState));
+  for (const ended of [U.foreign, U.expired, U.unlinked]) assert.is(stateOfUser.get(String(ended)), undefined);
+  assert.equal([...states.keys()].sort(), [...stateOfUser.values()].sort(), 'no row without its user, no user without a row');
+  const completions = await rowsOf(tables.completions);
+  const completionOfUser = await rowsOf(tables.completionOfUser);
+  assert.equal([...completions.keys()], [sha256Hex(completionIds[2]!)]);
+  assert.is(completions.get(sha256Hex(completionIds[2]!))!.userId, U.confirming);
+  assert.equal([...completionOfUser], [[String(U.confirming), sha256Hex(completionIds[2]!)]]);
 });
 
 Tables('no table holds a token, code, state, verifier or completion id in the clear', async () => {
@@ -132,8 +148,10 @@ Tables('a rebuild from the log gives byte-identical tables, and verify finds no 
   assert.is(report.events, h.store.headPosition() + 1);
   assert.is(await dumpLinkTables(h.store), live);
   assert.equal(await h.store.verify(), []);
-  h.links.repo.forget(U.relinked); // reload from the rebuilt table: still usable
-  assert.ok((await h.links.getAccessToken(U.relinked)).startsWith('fake-at-'));
+  // A restarted service reads the rebuilt tables: the relinked user's token is still usable.
+  await h.close({ keepSpotify: true });
+  h = await startLinkHarness({ db, spotify: h.spotify, clock: h.clock });
+  assert.ok((await h.links.accessToken(U.relinked)).startsWith('fake-at-'));
 });
 
 Tables.run();

@@ -93,7 +93,7 @@ Races('unlink while a refresh is in flight: the new tokens are dropped and the l
   await h.link(ALICE);
   await expireToken(ALICE);
   gate.arm('refresh');
-  const refreshing = h.links.getAccessToken(ALICE).then(
+  const refreshing = h.links.accessToken(ALICE).then(
     () => assert.unreachable('the refresh must not hand out a token of an unlinked user'),
     (err) => err,
   );
@@ -116,7 +116,7 @@ Races('unlink while a refresh is in flight: the new tokens are dropped and the l
 Races('unlink while the callback exchanges the code: nothing is linked and the grant is never stored', async () => {
   const redirect = await authorize(ALICE);
   gate.arm('exchangeCode');
-  const callback = h.links.callbackFlow.handle({ state: redirect.state!, code: redirect.code! }, ctx);
+  const callback = h.links.handleCallback({ state: redirect.state!, code: redirect.code! }, ctx);
   await gate.reached.promise;
   assert.is(await h.links.unlink(ALICE), true);
   gate.release();
@@ -131,7 +131,7 @@ Races('unlink racing with a callback ends unlinked in every interleaving', async
   for (let ticks = 0; ticks < 12; ticks++) {
     const user = ALICE + 100 + ticks;
     const redirect = await authorize(user);
-    const callback = h.links.callbackFlow.handle({ state: redirect.state!, code: redirect.code! }, ctx);
+    const callback = h.links.handleCallback({ state: redirect.state!, code: redirect.code! }, ctx);
     for (let i = 0; i < ticks; i++) await new Promise((r) => setImmediate(r));
     await h.links.unlink(user);
     const outcome = await callback;
@@ -146,13 +146,13 @@ Races('unlink racing with a callback ends unlinked in every interleaving', async
 Races('a second /login while the first callback exchanges its code supersedes it', async () => {
   const first = await authorize(ALICE);
   gate.arm('exchangeCode');
-  const callback = h.links.callbackFlow.handle({ state: first.state!, code: first.code! }, ctx);
+  const callback = h.links.handleCallback({ state: first.state!, code: first.code! }, ctx);
   await gate.reached.promise;
   const second = await authorize(ALICE);
   gate.release();
   assert.equal(await callback, { kind: 'unknownState' });
   assert.equal(await types(ALICE), ['LoginStarted', 'LoginStarted']);
-  const outcome = await h.links.callbackFlow.handle({ state: second.state!, code: second.code! }, ctx);
+  const outcome = await h.links.handleCallback({ state: second.state!, code: second.code! }, ctx);
   assert.is(outcome.kind, 'completed');
 });
 
@@ -160,7 +160,7 @@ Races('/login while a refresh is in flight waits for it instead of failing', asy
   await h.link(ALICE);
   await expireToken(ALICE);
   gate.arm('refresh');
-  const token = h.links.getAccessToken(ALICE);
+  const token = h.links.accessToken(ALICE);
   await gate.reached.promise;
   const login = h.links.startLogin(ALICE);
   gate.release();
@@ -173,19 +173,19 @@ Races('/login while a refresh is in flight waits for it instead of failing', asy
 Races('a re-link keeps the old link serving tokens until the new grant is confirmed', async () => {
   h.spotify.addUser({ id: 'bob' });
   await h.link(ALICE);
-  const old = await h.links.getAccessToken(ALICE);
+  const old = await h.links.accessToken(ALICE);
   const oldKey = (await h.links.status(ALICE)).link!.keyId;
   h.spotify.setLoginOutcome({ as: 'bob' });
   const redirect = await authorize(ALICE);
-  assert.is(await h.links.getAccessToken(ALICE), old, 'served while waiting for the callback');
-  const outcome = await h.links.callbackFlow.handle({ state: redirect.state!, code: redirect.code! }, ctx);
+  assert.is(await h.links.accessToken(ALICE), old, 'served while waiting for the callback');
+  const outcome = await h.links.handleCallback({ state: redirect.state!, code: redirect.code! }, ctx);
   assert.is((await h.links.status(ALICE)).state, 'awaitingCallback.confirming');
-  assert.is(await h.links.getAccessToken(ALICE), old, 'served while waiting for /start');
+  assert.is(await h.links.accessToken(ALICE), old, 'served while waiting for /start');
   assert.is((await h.webApi.me(ALICE)).id, 'alice');
   assert.is(outcome.kind, 'completed');
   const confirmed = await h.links.confirm(ALICE, outcome.kind === 'completed' ? outcome.completionId : '');
   assert.is(confirmed.kind, 'linked');
-  const now = await h.links.getAccessToken(ALICE);
+  const now = await h.links.accessToken(ALICE);
   assert.is.not(now, old);
   assert.is((await h.webApi.me(ALICE)).id, 'bob', 'the new account is used');
   assert.is(await h.vault.hasDataKey(oldKey), false, "the replaced link's key is shredded");
@@ -193,16 +193,16 @@ Races('a re-link keeps the old link serving tokens until the new grant is confir
 
 Races('abandoning a re-link (Cancel at Spotify) returns to the old link', async () => {
   await h.link(ALICE);
-  const old = await h.links.getAccessToken(ALICE);
+  const old = await h.links.accessToken(ALICE);
   h.spotify.setLoginOutcome({ deny: true });
   const redirect = await authorize(ALICE);
   const attemptKey = (await h.links.status(ALICE)).attempt!.keyId;
-  assert.equal(await h.links.callbackFlow.handle({ state: redirect.state!, error: redirect.error! }, ctx), { kind: 'denied' });
+  assert.equal(await h.links.handleCallback({ state: redirect.state!, error: redirect.error! }, ctx), { kind: 'denied' });
   assert.is((await h.links.status(ALICE)).state, 'linked');
-  assert.is(await h.links.getAccessToken(ALICE), old);
+  assert.is(await h.links.accessToken(ALICE), old);
   assert.is(await h.vault.hasDataKey(attemptKey), false);
   await expireToken(ALICE);
-  assert.is.not(await h.links.getAccessToken(ALICE), old, 'and it refreshes as before');
+  assert.is.not(await h.links.accessToken(ALICE), old, 'and it refreshes as before');
 });
 
 Races.run();

@@ -25,7 +25,7 @@ const expireAccessToken = async (userId: number) => {
 /** The plaintext refresh token stored now (opened through the vault, as the service would). */
 async function storedRefreshToken(userId: number): Promise<string> {
   const events = await h.events(userId);
-  const sealed = events.filter((e) => typeof e['refreshToken'] === 'string').at(-1)!['refreshToken'] as string;
+  const sealed = events.flatMap((e) => ('refreshToken' in e.data && e.data.refreshToken ? [e.data.refreshToken] : [])).at(-1)!;
   return h.vault.open((await linkOf(userId)).keyId, sealed, String(userId));
 }
 const rejects = <E>(p: Promise<unknown>, check: (err: E) => void) =>
@@ -49,31 +49,31 @@ Tokens.after.each(async () => {
 });
 
 Tokens('a valid token is served without asking Spotify, and it works at the Web API', async () => {
-  const token = await h.links.getAccessToken(ALICE);
+  const token = await h.links.accessToken(ALICE);
   assert.ok(token.startsWith('fake-at-'));
-  assert.is(await h.links.getAccessToken(ALICE), token);
+  assert.is(await h.links.accessToken(ALICE), token);
   assert.is(refreshes(), 0);
   assert.is((await h.webApi.me(ALICE)).id, 'alice');
 });
 
 Tokens('the token is refreshed 60 s before it expires, not earlier', async () => {
-  const first = await h.links.getAccessToken(ALICE);
+  const first = await h.links.accessToken(ALICE);
   h.clock.t = (await linkOf(ALICE)).accessExpiresAt - REFRESH_MARGIN_MS - 1;
-  assert.is(await h.links.getAccessToken(ALICE), first);
+  assert.is(await h.links.accessToken(ALICE), first);
   assert.is(refreshes(), 0);
   h.clock.advance(1);
-  const second = await h.links.getAccessToken(ALICE);
+  const second = await h.links.accessToken(ALICE);
   assert.is.not(second, first);
   assert.is(refreshes(200), 1);
   assert.is((await linkOf(ALICE)).accessExpiresAt, h.clock.now() + 3600_000);
-  assert.is(await h.links.getAccessToken(ALICE), second, 'the new token is kept');
+  assert.is(await h.links.accessToken(ALICE), second, 'the new token is kept');
   assert.equal((await h.events(ALICE)).slice(-2).map((e) => e.type), ['RefreshStarted', 'TokensRefreshed']);
 });
 
 Tokens('with rotation the new refresh token is stored and the old one is spent at Spotify', async () => {
   const old = await storedRefreshToken(ALICE);
   await expireAccessToken(ALICE);
-  await h.links.getAccessToken(ALICE);
+  await h.links.accessToken(ALICE);
   const rotated = await storedRefreshToken(ALICE);
   assert.is.not(rotated, old);
   await h.accounts.refresh(old).then(
@@ -81,7 +81,7 @@ Tokens('with rotation the new refresh token is stored and the old one is spent a
     (err) => assert.instance(err, InvalidGrantError),
   );
   await expireAccessToken(ALICE);
-  await h.links.getAccessToken(ALICE);
+  await h.links.accessToken(ALICE);
   assert.is(refreshes(200), 2, 'the next refresh uses the stored new token');
 });
 
@@ -89,26 +89,26 @@ Tokens('without rotation the old refresh token is kept and still works later', a
   h.spotify.setRotation(false);
   const old = await storedRefreshToken(ALICE);
   await expireAccessToken(ALICE);
-  await h.links.getAccessToken(ALICE);
+  await h.links.accessToken(ALICE);
   const refreshed = (await h.events(ALICE)).at(-1)!;
   assert.is(refreshed.type, 'TokensRefreshed');
-  assert.is(refreshed['refreshToken'], undefined, 'nothing new to store');
+  assert.is('refreshToken' in refreshed.data, false, 'nothing new to store');
   assert.is(await storedRefreshToken(ALICE), old);
   await expireAccessToken(ALICE);
-  await h.links.getAccessToken(ALICE);
+  await h.links.accessToken(ALICE);
   assert.is(refreshes(200), 2);
 });
 
 Tokens('1,000 concurrent callers with an expired token make exactly one token request', async () => {
   await expireAccessToken(ALICE);
-  const tokens = await Promise.all(Array.from({ length: 1000 }, () => h.links.getAccessToken(ALICE)));
+  const tokens = await Promise.all(Array.from({ length: 1000 }, () => h.links.accessToken(ALICE)));
   assert.is(refreshes(), 1);
   assert.is(new Set(tokens).size, 1, 'everyone gets the same new token');
   assert.is((await h.links.status(ALICE)).state, 'linked');
 });
 
 Tokens('forced refreshes after a 401 share one request too', async () => {
-  await Promise.all(Array.from({ length: 100 }, () => h.links.getAccessToken(ALICE, { forceRefresh: true })));
+  await Promise.all(Array.from({ length: 100 }, () => h.links.accessToken(ALICE, { forceRefresh: true })));
   assert.is(refreshes(), 1);
 });
 
@@ -116,7 +116,7 @@ Tokens('invalid_grant revokes the link, shreds its key and tells the user exactl
   const { keyId } = await linkOf(ALICE);
   h.spotify.revokeRefreshTokens('alice');
   await expireAccessToken(ALICE);
-  const results = await Promise.allSettled(Array.from({ length: 50 }, () => h.links.getAccessToken(ALICE)));
+  const results = await Promise.allSettled(Array.from({ length: 50 }, () => h.links.accessToken(ALICE)));
   assert.ok(results.every((r) => r.status === 'rejected' && r.reason instanceof NotLinkedError));
   assert.is(refreshes(), 1);
   assert.equal(h.noticesOf(ALICE), [{ kind: 'revoked', reason: 'invalidGrant' }]);
@@ -125,7 +125,7 @@ Tokens('invalid_grant revokes the link, shreds its key and tells the user exactl
   assert.is(summary.revocationReason, 'invalidGrant');
   assert.is((await h.events(ALICE)).at(-1)!.type, 'AccessRevoked');
   assert.is(await h.vault.hasDataKey(keyId), false);
-  await rejects<NotLinkedError>(h.links.getAccessToken(ALICE), (err) => {
+  await rejects<NotLinkedError>(h.links.accessToken(ALICE), (err) => {
     assert.is(err.code, 'NOT_LINKED');
     assert.is(err.linkState, 'revoked');
     assert.is(err.revocationReason, 'invalidGrant');
@@ -137,7 +137,7 @@ Tokens('invalid_grant revokes the link, shreds its key and tells the user exactl
 Tokens('503s are retried with backoff and the refresh then succeeds', async () => {
   h.spotify.fail('token', { kind: 'server-error', status: 503 }, { times: 2 });
   await expireAccessToken(ALICE);
-  const token = await h.links.getAccessToken(ALICE);
+  const token = await h.links.accessToken(ALICE);
   assert.ok(token.startsWith('fake-at-'));
   assert.is(refreshes(), 3);
   assert.equal(h.sleeps, [500, 1000], 'exponential backoff between attempts');
@@ -146,7 +146,7 @@ Tokens('503s are retried with backoff and the refresh then succeeds', async () =
 Tokens('a 429 is retried after exactly the Retry-After Spotify asked for', async () => {
   h.spotify.fail('token', { kind: 'rate-limited', retryAfterSec: 7 });
   await expireAccessToken(ALICE);
-  await h.links.getAccessToken(ALICE);
+  await h.links.accessToken(ALICE);
   assert.equal(h.sleeps, [7000]);
   assert.is(refreshes(200), 1);
 });
@@ -154,7 +154,7 @@ Tokens('a 429 is retried after exactly the Retry-After Spotify asked for', async
 Tokens('Spotify down for good: a typed temporary error, and the link stays linked', async () => {
   h.spotify.fail('token', { kind: 'server-error', status: 503 }, { times: Infinity });
   await expireAccessToken(ALICE);
-  await rejects<SpotifyTemporarilyUnavailableError>(h.links.getAccessToken(ALICE), (err) => {
+  await rejects<SpotifyTemporarilyUnavailableError>(h.links.accessToken(ALICE), (err) => {
     assert.instance(err, SpotifyTemporarilyUnavailableError);
     assert.is(err.code, 'SPOTIFY_TEMPORARILY_UNAVAILABLE');
     assert.is(err.reason, 'unavailable');
@@ -166,7 +166,7 @@ Tokens('Spotify down for good: a typed temporary error, and the link stays linke
   assert.is(summary.lastRefreshFailure?.reason, 'unavailable');
   assert.equal(h.notices, [], 'a temporary failure is not a revocation');
   h.spotify.clearFailures();
-  assert.ok((await h.links.getAccessToken(ALICE)).startsWith('fake-at-'), 'the next call refreshes again');
+  assert.ok((await h.links.accessToken(ALICE)).startsWith('fake-at-'), 'the next call refreshes again');
 });
 
 Tokens('a token endpoint that hangs times out, is retried and surfaces as a temporary timeout', async () => {
@@ -175,7 +175,7 @@ Tokens('a token endpoint that hangs times out, is retried and surfaces as a temp
   await h.link(ALICE);
   h.spotify.fail('token', { kind: 'hang' }, { times: Infinity });
   await expireAccessToken(ALICE);
-  await rejects<SpotifyTemporarilyUnavailableError>(h.links.getAccessToken(ALICE), (err) => assert.is(err.reason, 'timeout'));
+  await rejects<SpotifyTemporarilyUnavailableError>(h.links.accessToken(ALICE), (err) => assert.is(err.reason, 'timeout'));
   assert.is(refreshes(), 3);
   assert.is((await h.links.status(ALICE)).state, 'linked', 'nothing is left in refreshing');
 });
@@ -183,16 +183,16 @@ Tokens('a token endpoint that hangs times out, is retried and surfaces as a temp
 Tokens('a Retry-After too long to wait is passed to the caller, and honoured by later calls', async () => {
   h.spotify.fail('token', { kind: 'rate-limited', retryAfterSec: 120 });
   await expireAccessToken(ALICE);
-  await rejects<SpotifyTemporarilyUnavailableError>(h.links.getAccessToken(ALICE), (err) => {
+  await rejects<SpotifyTemporarilyUnavailableError>(h.links.accessToken(ALICE), (err) => {
     assert.is(err.reason, 'rateLimited');
     assert.is(err.retryAfterSec, 120);
   });
   assert.equal(h.sleeps, [], 'not waited for in the request');
   h.clock.advance(60_000);
-  await rejects<SpotifyTemporarilyUnavailableError>(h.links.getAccessToken(ALICE), (err) => assert.is(err.retryAfterSec, 60));
+  await rejects<SpotifyTemporarilyUnavailableError>(h.links.accessToken(ALICE), (err) => assert.is(err.retryAfterSec, 60));
   assert.is(refreshes(), 1, 'Spotify is not asked again before Retry-After has passed');
   h.clock.advance(60_000);
-  assert.ok((await h.links.getAccessToken(ALICE)).startsWith('fake-at-'));
+  assert.ok((await h.links.accessToken(ALICE)).startsWith('fake-at-'));
   assert.is(refreshes(200), 1);
   assert.is((await h.links.status(ALICE)).state, 'linked');
 });
@@ -200,14 +200,14 @@ Tokens('a Retry-After too long to wait is passed to the caller, and honoured by 
 Tokens('a refresh token past its 180-day life revokes the link without calling Spotify', async () => {
   const { keyId } = await linkOf(ALICE);
   h.clock.advance(REFRESH_TOKEN_LIFETIME_MS);
-  await rejects<NotLinkedError>(h.links.getAccessToken(ALICE), (err) => {
+  await rejects<NotLinkedError>(h.links.accessToken(ALICE), (err) => {
     assert.is(err.linkState, 'revoked');
     assert.is(err.revocationReason, 'refreshTokenExpired');
   });
   assert.is(refreshes(), 0);
   assert.equal(h.noticesOf(ALICE), [{ kind: 'revoked', reason: 'refreshTokenExpired' }]);
   assert.is(await h.vault.hasDataKey(keyId), false);
-  await h.vault.open(keyId, (await h.events(ALICE))[1]!['accessToken'] as string, String(ALICE)).then(
+  await h.vault.open(keyId, ((await h.events(ALICE))[1]!.data as { accessToken: string }).accessToken, String(ALICE)).then(
     () => assert.unreachable('shredded'),
     (err) => assert.instance(err, DataKeyShreddedError),
   );
@@ -216,12 +216,12 @@ Tokens('a refresh token past its 180-day life revokes the link without calling S
 Tokens('a revoked user can /login again and gets a fresh link', async () => {
   h.spotify.revokeRefreshTokens('alice');
   await expireAccessToken(ALICE);
-  await h.links.getAccessToken(ALICE).catch(() => undefined);
+  await h.links.accessToken(ALICE).catch(() => undefined);
   const started = await h.links.startLogin(ALICE);
   assert.is(started.relink, false, 'nothing to re-link: the old link is gone');
   assert.is((await h.links.status(ALICE)).revocationReason, null);
   await h.link(ALICE);
-  assert.ok((await h.links.getAccessToken(ALICE)).startsWith('fake-at-'));
+  assert.ok((await h.links.accessToken(ALICE)).startsWith('fake-at-'));
 });
 
 Tokens('a notifier that fails does not undo the revocation', async () => {
@@ -232,13 +232,13 @@ Tokens('a notifier that fails does not undo the revocation', async () => {
   await h.link(ALICE);
   h.spotify.revokeRefreshTokens('alice');
   await expireAccessToken(ALICE);
-  await rejects<NotLinkedError>(h.links.getAccessToken(ALICE), (err) => assert.is(err.linkState, 'revoked'));
+  await rejects<NotLinkedError>(h.links.accessToken(ALICE), (err) => assert.is(err.linkState, 'revoked'));
   assert.is((await h.links.status(ALICE)).state, 'revoked');
   assert.ok(h.logs().includes('could not tell the user'), 'the failure is logged for the operator');
 });
 
 Tokens('a user who never linked gets NotLinkedError', async () => {
-  await rejects<NotLinkedError>(h.links.getAccessToken(4242), (err) => assert.is(err.linkState, 'unlinked'));
+  await rejects<NotLinkedError>(h.links.accessToken(4242), (err) => assert.is(err.linkState, 'unlinked'));
   assert.is(refreshes(), 0);
 });
 

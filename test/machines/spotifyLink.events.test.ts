@@ -1,15 +1,15 @@
 /**
  * The v1 event schemas: the registry list matches the machine, hashes and sealed strings are
- * checked, unknown fields are refused, errors never echo values, and the stored/machine
- * shapes round-trip.
+ * checked, unknown fields are refused, errors never echo values, and the registry appends
+ * every event at its current version.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isDomainError } from '../../machines/domainError.ts';
 import { eventTypes } from '../../machines/spotifyLink.diagram.ts';
-import {
-  GrantReceivedV1, LINK_EVENT_TYPES, LoginStartedV1, asSealed, linkEventSchemas, toLinkEvent, toStoredLinkEvent,
-} from '../../machines/spotifyLink.events.ts';
+import { EventValidationError } from '../../eventlog/index.ts';
+import { GrantReceivedV1, LINK_EVENT_TYPES, LoginStartedV1, asSealed, linkEventData } from '../../machines/spotifyLink.events.ts';
+import { createLinkRegistry, linkEventTypes } from '../../src/link/linkLog.ts';
 import { linkMachine } from '../../machines/spotifyLink.machine.ts';
 import {
   granted, refreshFailed, refreshStarted, refreshed, rejected, reminded, revoked, started, unlinked, confirmed, denied,
@@ -18,23 +18,19 @@ import {
 
 const ALL = [started(), denied(), granted(), confirmed(), rejected(), expired(), refreshStarted(), refreshed(),
   refreshFailed(), revoked(), reminded(), unlinked()];
-const dataOf = <T extends { type: string }>(e: T) => {
-  const { type: _t, ...data } = e;
-  return data;
-};
+const dataOf = <T extends { data: object }>(e: T) => e.data;
 
 const Schemas = suite('link event schemas');
 
 Schemas('the registry lists every event the machine handles, each at v1 but GrantReceived@2 (personal data sealed)', () => {
   assert.equal([...LINK_EVENT_TYPES].sort(), eventTypes(linkMachine).sort());
-  assert.is(linkEventSchemas.length, 12);
-  for (const entry of linkEventSchemas) assert.is(entry.v, entry.type === 'GrantReceived' ? 2 : 1);
+  assert.equal(linkEventTypes.map((t) => t.type).sort(), [...LINK_EVENT_TYPES].sort());
+  for (const entry of linkEventTypes) assert.is(entry.version, entry.type === 'GrantReceived' ? 2 : 1);
 });
 
 Schemas('every fixture event passes its schema unchanged', () => {
   for (const event of ALL) {
-    const entry = linkEventSchemas.find((e) => e.type === event.type)!;
-    assert.equal(entry.schema.parse(dataOf(event)), dataOf(event), event.type);
+    assert.equal(linkEventData[event.type].parse(event.data), event.data, event.type);
   }
 });
 
@@ -66,28 +62,28 @@ Schemas('Spotify may leave the display name null', () => {
 
 Schemas.run();
 
-const Shapes = suite('stored and machine shapes');
+const Registry = suite('the link registry');
 
-Shapes('an event round-trips through the stored { type, v, data } shape', () => {
+Registry('every fixture event is appended at its current version, its data unchanged', () => {
+  const registry = createLinkRegistry();
   for (const event of ALL) {
-    const stored = toStoredLinkEvent(event);
-    assert.is(stored.v, event.type === 'GrantReceived' ? 2 : 1);
-    assert.not.ok('type' in stored.data);
-    assert.equal(toLinkEvent(stored), event);
+    const validated = registry.validate(event);
+    assert.is(validated.v, event.type === 'GrantReceived' ? 2 : 1);
+    assert.equal(validated.data, event.data, event.type);
   }
 });
 
-Shapes('an unknown type or version is refused', () => {
-  assert.throws(() => toLinkEvent({ type: 'Nope', v: 1, data: {} }), (e: unknown) => isDomainError(e, 'INVALID_EVENT'));
-  assert.throws(() => toLinkEvent({ type: 'Unlinked', v: 2, data: { at: 1, reason: 'user' } }), /Unlinked@2/);
+Registry('an unknown type or a bad field is refused, naming the field, never the value', () => {
+  const registry = createLinkRegistry();
+  assert.throws(() => registry.validate({ type: 'Nope', data: {} }), (e: unknown) => e instanceof EventValidationError);
   try {
-    toLinkEvent({ type: 'Unlinked', v: 1, data: { at: 1, reason: 'bored' } });
+    registry.validate({ type: 'Unlinked', data: { at: 1, reason: 'bored' } });
     assert.unreachable();
   } catch (err) {
-    assert.ok(isDomainError(err, 'INVALID_EVENT'));
-    assert.equal(err.details.paths, ['reason']);
-    assert.not.ok(err.message.includes('bored'));
+    assert.instance(err, EventValidationError);
+    assert.match((err as Error).message, /reason/);
+    assert.not.ok((err as Error).message.includes('bored'));
   }
 });
 
-Shapes.run();
+Registry.run();

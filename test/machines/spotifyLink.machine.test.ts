@@ -14,7 +14,7 @@ import type { LinkEvent } from '../../machines/spotifyLink.events.ts';
 import {
   MACHINE_VERSION, evolve, foldLinkEvents, initialLinkSnapshot, linkMachine, linkStateName, type LinkSnapshot,
 } from '../../machines/spotifyLink.machine.ts';
-import { summarizeLink } from '../../machines/spotifyLink.summary.ts';
+import { summarizeLink } from '../../src/link/summary.ts';
 import {
   COMPLETION_1, LINKED, MIN, RELINK_CONFIRMING, SECRET_MARKERS, STATE_1, T0, granted, refreshFailed, refreshStarted,
   refreshed, reminded, revoked, sealed, started, unlinked,
@@ -25,17 +25,17 @@ function candidateEvents(s: LinkSnapshot): LinkEvent[] {
   const c = s.context;
   const at = (c.lastEventAt ?? T0) + MIN;
   const out: LinkEvent[] = [
-    { type: 'LoginStarted', at, attemptId: `att-${at}`, keyId: `key-${at}`, stateHash: STATE_1,
-      verifier: sealed('v'), expiresAt: at + LOGIN_TTL_MS, relink: c.link !== null },
+    { type: 'LoginStarted', data: { at, attemptId: `att-${at}`, keyId: `key-${at}`, stateHash: STATE_1,
+      verifier: sealed('v'), expiresAt: at + LOGIN_TTL_MS, relink: c.link !== null } },
   ];
   if (c.attempt) {
     const attemptId = c.attempt.attemptId;
     out.push(
-      { ...granted({ at, attemptId }), completionExpiresAt: at + COMPLETION_TTL_MS },
-      { type: 'LoginDenied', at, attemptId, error: 'access_denied' },
-      { type: 'LoginExpired', at: attemptDeadline(c.attempt), attemptId },
-      { type: 'LinkConfirmed', at, attemptId },
-      { type: 'LinkRejected', at, attemptId, reason: 'foreignTelegramUser', byUserId: 7 },
+      granted({ at, attemptId, completionExpiresAt: at + COMPLETION_TTL_MS }),
+      { type: 'LoginDenied', data: { at, attemptId, error: 'access_denied' } },
+      { type: 'LoginExpired', data: { at: attemptDeadline(c.attempt), attemptId } },
+      { type: 'LinkConfirmed', data: { at, attemptId } },
+      { type: 'LinkRejected', data: { at, attemptId, reason: 'foreignTelegramUser', byUserId: 7 } },
     );
   }
   if (c.link) {
@@ -87,7 +87,7 @@ const Replay = suite('replay');
 
 const HISTORY: LinkEvent[] = [
   ...RELINK_CONFIRMING,
-  { type: 'LinkConfirmed', at: T0 + 102 * MIN, attemptId: 'att-2' },
+  { type: 'LinkConfirmed', data: { at: T0 + 102 * MIN, attemptId: 'att-2' } },
   refreshStarted({ at: T0 + 160 * MIN }),
   refreshFailed({ at: T0 + 161 * MIN, reason: 'timeout' }),
   refreshStarted({ at: T0 + 162 * MIN, refreshId: 'ref-2' }),

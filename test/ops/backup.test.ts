@@ -62,7 +62,7 @@ Backup('a backup taken while links are written restores to a data dir that verif
   const restoredDir = join(root, 'restored');
   try {
     for (let user = 1; user <= 5; user++) await h.link(user);
-    const tokens = await Promise.all([1, 2, 3, 4, 5].map((u) => h.links.getAccessToken(u)));
+    const tokens = await Promise.all([1, 2, 3, 4, 5].map((u) => h.links.accessToken(u)));
 
     // Ten more users link while the backup is being written.
     const linking = Promise.all(Array.from({ length: 10 }, (_, i) => h.link(100 + i)));
@@ -78,9 +78,9 @@ Backup('a backup taken while links are written restores to a data dir that verif
     try {
       assert.equal(await h2.store.verify(), [], 'every projection equals a rebuild from the restored log');
       assert.is(h2.store.headPosition(), report.headPosition);
-      for (const [i, token] of tokens.entries()) assert.is(await h2.links.getAccessToken(i + 1), token, `user ${i + 1}'s token opens`);
+      for (const [i, token] of tokens.entries()) assert.is(await h2.links.accessToken(i + 1), token, `user ${i + 1}'s token opens`);
       // A refresh token restored from the backup is accepted by Spotify (it decrypts to the real one).
-      assert.type(await h2.links.getAccessToken(1, { forceRefresh: true }), 'string');
+      assert.type(await h2.links.accessToken(1, { forceRefresh: true }), 'string');
     } finally {
       await h2.close();
     }

@@ -42,7 +42,7 @@ LinkMetrics('logins that end without a link are counted by reason: foreign user,
   h.spotify.setLoginOutcome({ deny: true });
   const { authorizeUrl } = await h.links.startLogin(4);
   const redirect = await h.spotify.login(authorizeUrl);
-  await h.links.callbackFlow.handle({ state: redirect.state!, error: redirect.error! }, { locale: 'en', correlationId: 'test' });
+  await h.links.handleCallback({ state: redirect.state!, error: redirect.error! }, { correlationId: 'test' });
   await h.links.startLogin(5);
   h.clock.advance(11 * 60_000);
   await h.links.sweep();
@@ -58,13 +58,13 @@ LinkMetrics('refreshes, refresh failures by reason, revocations and unlinks move
   await h.link(1);
   await h.link(2);
   h.clock.advance(3600_000);
-  await h.links.getAccessToken(1);
+  await h.links.accessToken(1);
   h.clock.advance(3600_000);
   h.spotify.fail('token', { kind: 'server-error' }, { times: 10 });
-  await h.links.getAccessToken(1).catch(() => undefined);
+  await h.links.accessToken(1).catch(() => undefined);
   h.spotify.clearFailures();
   h.spotify.revokeRefreshTokens();
-  await h.links.getAccessToken(2).catch(() => undefined);
+  await h.links.accessToken(2).catch(() => undefined);
   await h.links.unlink(1);
   const s = await scrape();
   assert.is(sample(s, 'musicbot_token_refreshes_total', { outcome: 'refreshed' }), 1);

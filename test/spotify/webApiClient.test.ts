@@ -1,3 +1,4 @@
+import { createProfileReader } from '../../src/spotify/profile.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rejects } from '../helpers/rejects.ts';
@@ -59,13 +60,13 @@ const Reads = suite('WebApiClient reads');
 Reads.before.each(setup);
 Reads.after.each(() => fake.close());
 
-Reads('me() returns the linked account; meWithToken() works before any link exists', async () => {
+Reads('me() returns the linked account; the profile reader works before any link exists', async () => {
   const profile = await api().me(USER);
   assert.is(profile.id, 'alice');
   assert.is(profile.displayName, 'Alice');
   assert.is(profile.spotifyUrl, 'https://open.spotify.com/user/alice');
   assert.type(profile.accountId, 'string');
-  assert.equal(await api().meWithToken(tokens.access), profile);
+  assert.equal(await createProfileReader({ apiUrl: fake.apiUrl }).meWithToken(tokens.access), profile);
 });
 
 Reads('nothing playing (204) is told as nothing', async () => {
@@ -257,8 +258,8 @@ Errors('a second 401 after the refresh is SpotifyUnauthorizedError, without more
   assert.equal(fake.leaksIn(errorDump(err)), []);
 });
 
-Errors('a 401 on meWithToken is final: there is no link to refresh', async () => {
-  const err = await rejects(api().meWithToken('not-a-token'));
+Errors('a 401 on the profile reader is final: there is no link to refresh', async () => {
+  const err = await rejects(createProfileReader({ apiUrl: fake.apiUrl }).meWithToken('not-a-token'));
   assert.instance(err, SpotifyUnauthorizedError);
   assert.equal(tokenCalls, []);
   assert.is(fake.count('me'), 1);

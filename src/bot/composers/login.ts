@@ -10,7 +10,7 @@
  * is told how long to wait instead of getting a new button.
  */
 import { InlineKeyboard } from 'grammy';
-import type { LinkSummary } from '../../../machines/spotifyLink.summary.ts';
+import type { LinkSummary } from '../../link/summary.ts';
 import { LoginRateLimitedError } from '../../link/errors.ts';
 import { encodeCallbackData } from '../callbackData.ts';
 import type { BotContext } from '../context.ts';

@@ -5,7 +5,7 @@
  * @module
  */
 import { initialLinkSnapshot } from '../../../machines/spotifyLink.machine.ts';
-import { summarizeLink } from '../../../machines/spotifyLink.summary.ts';
+import { summarizeLink } from '../../link/summary.ts';
 import { linkStream } from '../../link/linkLog.ts';
 import { withReader, type Command } from './command.ts';
 import { EXIT, ReplayError, usageError } from './errors.ts';

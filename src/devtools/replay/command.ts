@@ -7,7 +7,7 @@
  * @module
  */
 import type { EventStore } from '../../../eventlog/index.ts';
-import type { StoredEvent } from '../../link/linkLog.ts';
+import type { LinkEvent } from '../../../machines/spotifyLink.events.ts';
 import type { LogReader } from './dataDir.ts';
 
 /** A command-specific option (parsed with `node:util` `parseArgs`). */
@@ -40,7 +40,7 @@ export interface CommandContext {
   /** Opens the data dir read-only (or its copy with `--copy`); close it when done. */
   openReader(): Promise<LogReader>;
   /** Opens the data dir as the bot does (projections caught up): for commands that write projections. */
-  openWriter(): Promise<EventStore<StoredEvent>>;
+  openWriter(): Promise<EventStore<LinkEvent>>;
 }
 
 /** One subcommand of the replay CLI. */

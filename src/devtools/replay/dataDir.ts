@@ -26,7 +26,8 @@ import {
 } from '../../../eventlog/index.ts';
 import { readCheckpoint, type Checkpoint } from '../../../eventlog/checkpoint.ts';
 import { keyspaces, type Keyspaces } from '../../../eventlog/keys.ts';
-import { createLinkRegistry, type StoredEvent } from '../../link/linkLog.ts';
+import { createLinkRegistry } from '../../link/linkLog.ts';
+import type { LinkEvent } from '../../../machines/spotifyLink.events.ts';
 import { linkProjections } from '../../link/projections.ts';
 import { dbLocation } from '../../storage/dataDir.ts';
 import { copyLevelDir, removeCopy } from './copyDataDir.ts';
@@ -41,7 +42,7 @@ export interface LogReader {
   /** The temp copy being read (with `--copy`), removed on {@link LogReader.close}. */
   readonly copy: string | undefined;
   /** The event store opened without projections: reads only. */
-  readonly store: EventStore<StoredEvent>;
+  readonly store: EventStore<LinkEvent>;
   /** A projection's table as stored (JSON rows), whatever its checkpoint says. */
   table<V>(projection: string): ReadonlyTable<V>;
   /** A projection's rows exactly as stored (key and JSON text), in key order. */
@@ -103,7 +104,7 @@ export async function openLogReader(dataDir: string, options: { copy: boolean })
   try {
     db = await openLevelDb(copy ?? dbDir);
     const ks = keyspaces(db);
-    const store = await openEventStore<StoredEvent>({ db, registry: createLinkRegistry(), projections: [] });
+    const store = await openEventStore<LinkEvent>({ db, registry: createLinkRegistry(), projections: [] });
     const opened = db;
     return {
       dataDir,
@@ -131,10 +132,10 @@ export async function openLogReader(dataDir: string, options: { copy: boolean })
  * Opens `dataDir` as the bot does (the link projections, caught up at open) for `rebuild`.
  * Needs the bot stopped: a held directory is a `DATA_DIR_LOCKED` error.
  */
-export async function openLogWriter(dataDir: string): Promise<EventStore<StoredEvent>> {
+export async function openLogWriter(dataDir: string): Promise<EventStore<LinkEvent>> {
   const dbDir = requireLog(dataDir);
   try {
-    return await openEventStore<StoredEvent>({ location: dbDir, registry: createLinkRegistry(), projections: [...linkProjections] });
+    return await openEventStore<LinkEvent>({ location: dbDir, registry: createLinkRegistry(), projections: [...linkProjections] });
   } catch (err) {
     if (err instanceof DataDirLockedError) throw lockedError(dataDir, err, false);
     throw err;

@@ -13,7 +13,7 @@
  * @module
  */
 import { z } from 'zod';
-import { linkEventSchemas, SealedSchema, Sha256Hex } from '../../../machines/spotifyLink.events.ts';
+import { linkEventData, SealedSchema, Sha256Hex } from '../../../machines/spotifyLink.events.ts';
 import { SECRET_KEYS } from '../../log.ts';
 
 /** What a secret prints as. */
@@ -31,7 +31,7 @@ function unwrap(schema: z.ZodType): z.ZodType {
 
 /** Per event type, the fields its schema declares as sealed or hashed. */
 const SCHEMA_SECRETS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
-  linkEventSchemas.map(({ type, schema }) => [
+  Object.entries(linkEventData).map(([type, schema]) => [
     type,
     new Set(
       Object.entries(schema.shape as Record<string, z.ZodType>)

@@ -5,7 +5,8 @@
  * @module
  */
 import { linkStream } from '../../link/linkLog.ts';
-import { linkStateProjection, type LinkStateRow } from '../../link/projections.ts';
+import type { LinkStateRow } from '../../link/linkTables.ts';
+import { linkStateProjection } from '../../link/projections.ts';
 import { withReader, type Command } from './command.ts';
 import type { LogReader } from './dataDir.ts';
 import { EXIT } from './errors.ts';

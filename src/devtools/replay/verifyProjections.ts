@@ -13,7 +13,7 @@
 import type { Projection, ProjectionTable } from '../../../eventlog/index.ts';
 import type { Checkpoint } from '../../../eventlog/checkpoint.ts';
 import { decodeRow } from '../../../eventlog/pendingTable.ts';
-import type { StoredEvent } from '../../link/linkLog.ts';
+import type { LinkEvent } from '../../../machines/spotifyLink.events.ts';
 import type { LogReader } from './dataDir.ts';
 import { ReplayError } from './errors.ts';
 
@@ -79,7 +79,7 @@ async function compare(name: string, live: AsyncIterable<[string, string]>, fold
  * and checkpoints of `reader`. Writes nothing.
  * @throws {ReplayError} `PROJECTION_FAILED` when a projection throws on a stored event.
  */
-export async function verifyProjections(reader: LogReader, projections: readonly Projection<StoredEvent, any>[]): Promise<VerifyReport> {
+export async function verifyProjections(reader: LogReader, projections: readonly Projection<LinkEvent, any>[]): Promise<VerifyReport> {
   const started = performance.now();
   const head = reader.store.headPosition();
   const tables = projections.map(() => new MemoryTable());

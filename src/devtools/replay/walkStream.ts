@@ -12,11 +12,11 @@
 import type { Envelope } from '../../../eventlog/index.ts';
 import { isDomainError } from '../../../machines/domainError.ts';
 import { evolve, initialLinkSnapshot, linkStateName, type LinkSnapshot, type LinkStateName } from '../../../machines/spotifyLink.machine.ts';
-import { toLinkEvent, type StoredEvent } from '../../link/linkLog.ts';
+import type { LinkEvent } from '../../../machines/spotifyLink.events.ts';
 
 /** One event of a stream with the machine state around it. */
 export interface StreamStep {
-  readonly event: Envelope<StoredEvent>;
+  readonly event: Envelope<LinkEvent>;
   readonly before: LinkSnapshot;
   readonly after: LinkSnapshot;
   /** Why the machine refused this event (the state did not change), or undefined. */
@@ -30,9 +30,9 @@ export const stateOf = (snapshot: LinkSnapshot): LinkStateName => linkStateName(
  * Applies one stored event to `before`; a refused event leaves the state as it was and says why.
  * @example const { after, problem } = stepLink(snapshot, envelope);
  */
-export function stepLink(before: LinkSnapshot, event: Envelope<StoredEvent>): { after: LinkSnapshot; problem: string | undefined } {
+export function stepLink(before: LinkSnapshot, event: Envelope<LinkEvent>): { after: LinkSnapshot; problem: string | undefined } {
   try {
-    return { after: evolve(before, toLinkEvent(event)), problem: undefined };
+    return { after: evolve(before, event), problem: undefined };
   } catch (err) {
     if (!isDomainError(err)) throw err;
     return { after: before, problem: `${event.type} is not applicable in state ${linkStateName(before)} (${err.code})` };
@@ -43,7 +43,7 @@ export function stepLink(before: LinkSnapshot, event: Envelope<StoredEvent>): { 
  * Every step of `events` (one stream, oldest first), starting from the empty link.
  * @example for (const s of walkStream(await store.readStream('link-42'))) console.log(stateOf(s.after));
  */
-export function walkStream(events: readonly Envelope<StoredEvent>[]): StreamStep[] {
+export function walkStream(events: readonly Envelope<LinkEvent>[]): StreamStep[] {
   const steps: StreamStep[] = [];
   let snapshot = initialLinkSnapshot();
   for (const event of events) {

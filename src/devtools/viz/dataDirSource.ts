@@ -13,7 +13,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openEventStore, openLevelDb, type Envelope } from '../../../eventlog/index.ts';
-import { createLinkRegistry, type StoredEvent } from '../../link/linkLog.ts';
+import { createLinkRegistry } from '../../link/linkLog.ts';
+import type { LinkEvent } from '../../../machines/spotifyLink.events.ts';
 import { copyLevelDir, removeCopy } from '../replay/copyDataDir.ts';
 import { dbLocation } from '../../storage/dataDir.ts';
 import type { EventSink, VizSource } from './source.ts';
@@ -39,13 +40,13 @@ async function signature(dir: string): Promise<string> {
 }
 
 /** Reads the events after `after` from a fresh copy of `dbDir`. */
-async function readNewEvents(dbDir: string, after: number): Promise<Envelope<StoredEvent>[]> {
+async function readNewEvents(dbDir: string, after: number): Promise<Envelope<LinkEvent>[]> {
   const copy = await copyLevelDir(dbDir);
   try {
     const db = await openLevelDb(copy);
     try {
-      const store = await openEventStore<StoredEvent>({ db, registry: createLinkRegistry(), projections: [] });
-      const events: Envelope<StoredEvent>[] = [];
+      const store = await openEventStore<LinkEvent>({ db, registry: createLinkRegistry(), projections: [] });
+      const events: Envelope<LinkEvent>[] = [];
       for await (const e of store.readAll(after + 1)) events.push(e);
       await store.close();
       return events;

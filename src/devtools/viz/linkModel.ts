@@ -11,7 +11,8 @@
 import type { Envelope } from '../../../eventlog/index.ts';
 import { leafStates } from '../../../machines/spotifyLink.diagram.ts';
 import { initialLinkSnapshot, linkMachine, linkStateName, type LinkSnapshot } from '../../../machines/spotifyLink.machine.ts';
-import { userIdOfStream, type StoredEvent } from '../../link/linkLog.ts';
+import { userIdOfStream } from '../../link/linkLog.ts';
+import type { LinkEvent } from '../../../machines/spotifyLink.events.ts';
 import { stepLink } from '../replay/walkStream.ts';
 
 /** One event on a user's path: where it moved the machine. */
@@ -70,7 +71,7 @@ export class LinkModel {
   }
 
   /** Applies events in global order; returns the ids of the users whose state or path changed. */
-  apply(events: Iterable<Envelope<StoredEvent>>): number[] {
+  apply(events: Iterable<Envelope<LinkEvent>>): number[] {
     const changed = new Set<number>();
     for (const event of events) {
       if (event.meta.globalPosition <= this.#head) continue;

@@ -6,10 +6,10 @@
  * @module
  */
 import type { Envelope, EventStore } from '../../../eventlog/index.ts';
-import type { StoredEvent } from '../../link/linkLog.ts';
+import type { LinkEvent } from '../../../machines/spotifyLink.events.ts';
 
 /** Receives events in global order. */
-export type EventSink = (events: readonly Envelope<StoredEvent>[]) => void;
+export type EventSink = (events: readonly Envelope<LinkEvent>[]) => void;
 
 /** A feed of link events for the visualizer. */
 export interface VizSource {
@@ -31,18 +31,18 @@ const CHUNK = 1000;
  *
  * @example startVisualizer({ source: storeSource(app.store) })
  */
-export function storeSource(store: EventStore<StoredEvent>): VizSource {
+export function storeSource(store: EventStore<LinkEvent>): VizSource {
   let unsubscribe: (() => void) | undefined;
   return {
     label: 'live store (in-process)',
     async start(sink) {
       let live = false;
-      const early: Envelope<StoredEvent>[] = [];
+      const early: Envelope<LinkEvent>[] = [];
       unsubscribe = store.subscribe((events) => {
         if (live) sink(events);
         else early.push(...events);
       });
-      let chunk: Envelope<StoredEvent>[] = [];
+      let chunk: Envelope<LinkEvent>[] = [];
       for await (const event of store.readAll()) {
         chunk.push(event);
         if (chunk.length >= CHUNK) {

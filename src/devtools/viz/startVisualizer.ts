@@ -15,7 +15,7 @@
  * @module
  */
 import type { EventStore } from '../../../eventlog/index.ts';
-import type { StoredEvent } from '../../link/linkLog.ts';
+import type { LinkEvent } from '../../../machines/spotifyLink.events.ts';
 import { LinkModel } from './linkModel.ts';
 import { createVizServer } from './server.ts';
 import { storeSource, type VizSource } from './source.ts';
@@ -24,7 +24,7 @@ import { SseHub } from './sse.ts';
 /** Options of {@link startVisualizer}: give `store` (in-process) or `source` (e.g. `dataDirSource`). */
 export interface StartVisualizerOptions {
   /** The running app's store: the backlog, then every append, live. */
-  store?: EventStore<StoredEvent>;
+  store?: EventStore<LinkEvent>;
   /** Any other feed of events (see `dataDirSource`). */
   source?: VizSource;
   /** Default `127.0.0.1`; anything but loopback is refused unless `allowNonLoopback`. */

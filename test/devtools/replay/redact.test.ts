@@ -5,7 +5,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { toStoredLinkEvent, type LinkEvent } from '../../../machines/spotifyLink.events.ts';
+import type { LinkEvent } from '../../../machines/spotifyLink.events.ts';
 import { isSecretField, looksSecret, REDACTED, redactEventData } from '../../../src/devtools/replay/redact.ts';
 import {
   confirmed, denied, expired, granted, refreshFailed, refreshed, refreshStarted, reminded, rejected, revoked, SECRET_MARKERS, started, unlinked,
@@ -19,23 +19,23 @@ const EVERY_EVENT: LinkEvent[] = [
 
 Redact('no sealed value or hash of any event type survives', () => {
   for (const event of EVERY_EVENT) {
-    const { type, data } = toStoredLinkEvent(event);
+    const { type, data } = event;
     const shown = JSON.stringify(redactEventData(type, data));
     for (const marker of SECRET_MARKERS) assert.not.ok(shown.includes(marker), `${type} shows ${marker.slice(0, 12)}…`);
   }
 });
 
 Redact('the secret fields read ‹redacted›, the facts an operator needs stay', () => {
-  const { type, data } = toStoredLinkEvent(granted());
+  const { type, data } = granted();
   const shown = redactEventData(type, data);
   for (const field of ['completionHash', 'accessToken', 'refreshToken']) assert.is(shown[field], REDACTED);
   assert.is(shown['attemptId'], 'att-1');
   assert.is(shown['spotifyUserId'], REDACTED, 'personal data is sealed (GrantReceived@2)');
   assert.is(shown['displayName'], REDACTED);
   assert.equal(shown['scopes'], ['user-read-currently-playing', 'user-read-recently-played']);
-  const start = redactEventData('LoginStarted', toStoredLinkEvent(started()).data);
+  const start = redactEventData('LoginStarted', started().data);
   assert.equal([start['stateHash'], start['verifier'], start['keyId'], start['relink']], [REDACTED, REDACTED, 'key-1', false]);
-  assert.is(redactEventData('RefreshFailed', toStoredLinkEvent(refreshFailed()).data)['reason'], 'unavailable');
+  assert.is(redactEventData('RefreshFailed', refreshFailed().data)['reason'], 'unavailable');
 });
 
 Redact('the schema decides first: a sealed or hashed field is secret whatever its name', () => {

@@ -3,6 +3,7 @@
  * log, catches deliberately corrupted projection rows and checkpoints (exit 1, keys listed,
  * values never printed), and rebuild repairs them.
  */
+import { completionsProjection } from '../../../src/link/projections.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openLevelDb } from '../../../eventlog/index.ts';
@@ -68,11 +69,11 @@ Verify('corrupted, missing and extra rows are listed by key with exit 1, values 
 });
 
 Verify('a checkpoint that is not at the log head is drift too', async () => {
-  await tamper((ks) => ks.checkpoints.put('oauth_completions', JSON.stringify({ version: 1, position: 20 })));
+  await tamper((ks) => ks.checkpoints.put('oauth_completions', JSON.stringify({ version: completionsProjection.version, position: 20 })));
   let out = '';
   await runCli(['verify', '--json', '--data-dir', log.dataDir], {}, { stdout: (t) => void (out += t), stderr() {} });
   assert.equal(JSON.parse(out).checkpoints, [
-    { projection: 'oauth_completions', found: { version: 1, position: 20 }, expected: { version: 1, position: 34 } },
+    { projection: 'oauth_completions', found: { version: completionsProjection.version, position: 20 }, expected: { version: completionsProjection.version, position: 34 } },
   ]);
 });
 

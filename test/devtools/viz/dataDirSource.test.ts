@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import type { Envelope } from '../../../eventlog/index.ts';
 import { dbLocation } from '../../../src/storage/dataDir.ts';
 import { dataDirSource } from '../../../src/devtools/viz/dataDirSource.ts';
-import type { StoredEvent } from '../../../src/link/linkLog.ts';
+import type { LinkEvent } from '../../../machines/spotifyLink.events.ts';
 import { startLinkHarness } from '../../helpers/linkHarness.ts';
 import { generateLinkLog, LOG_USERS } from '../../helpers/replayLog.ts';
 
@@ -15,8 +15,8 @@ const Source = suite('dataDirSource');
 
 Source('delivers the log, then the bot’s appends, without ever locking the bot out', async () => {
   const log = await generateLinkLog();
-  const received: Envelope<StoredEvent>[] = [];
-  let waiter: { until: (e: Envelope<StoredEvent>) => boolean; resolve: () => void } | undefined;
+  const received: Envelope<LinkEvent>[] = [];
+  let waiter: { until: (e: Envelope<LinkEvent>) => boolean; resolve: () => void } | undefined;
   const errors: unknown[] = [];
   const source = dataDirSource(log.dataDir, { pollMs: 100, onError: (err) => errors.push(err) });
   await source.start((events) => {

@@ -8,21 +8,20 @@ import * as assert from 'uvu/assert';
 import type { Envelope } from '../../../eventlog/index.ts';
 import type { LinkEvent } from '../../../machines/spotifyLink.events.ts';
 import { LinkModel, MAX_PATH } from '../../../src/devtools/viz/linkModel.ts';
-import { toStored, type StoredEvent } from '../../../src/link/linkLog.ts';
 import { confirmed, granted, LINKED, refreshed, refreshStarted, started, unlinked } from '../../helpers/linkFixtures.ts';
 
 const Model = suite('LinkModel');
 
 let global = 0;
 const positions = new Map<number, number>();
-function envelope(userId: number, event: LinkEvent): Envelope<StoredEvent> {
+function envelope(userId: number, event: LinkEvent): Envelope<LinkEvent> {
   const streamPosition = positions.get(userId) ?? 0;
   positions.set(userId, streamPosition + 1);
-  const { type, data } = toStored(event);
+  const { type, data } = event;
   return {
     type, v: 1, data,
-    meta: { eventId: `e${global}`, stream: `link-${userId}`, streamPosition, globalPosition: global++, time: new Date(event.at).toISOString(), correlationId: 'c' },
-  } as Envelope<StoredEvent>;
+    meta: { eventId: `e${global}`, stream: `link-${userId}`, streamPosition, globalPosition: global++, time: new Date(event.data.at).toISOString(), correlationId: 'c' },
+  } as Envelope<LinkEvent>;
 }
 
 Model.before.each(() => {

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Sealed } from './spotifyLink.events.ts';
+import type { Sealed } from '../../machines/spotifyLink.events.ts';
 
 interface At {
   /** The instant the command is decided at (epoch ms); becomes the events' `at`. */

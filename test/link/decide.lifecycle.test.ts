@@ -63,7 +63,7 @@ CompleteRefresh('new tokens replace the old ones; the 180-day horizon does not m
 CompleteRefresh('a response without a refresh token keeps the old one', () => {
   const { after } = given(REFRESHING)
     .when(cmd.completeRefresh({ refreshToken: undefined, scopes: ['user-read-currently-playing'] }))
-    .then([{ type: 'TokensRefreshed', at: T0 + 61 * MIN, refreshId: 'ref-1', accessToken: sealed('access-2'), accessExpiresAt: T0 + 121 * MIN, scopes: ['user-read-currently-playing'] }]);
+    .then([{ type: 'TokensRefreshed', data: { at: T0 + 61 * MIN, refreshId: 'ref-1', accessToken: sealed('access-2'), accessExpiresAt: T0 + 121 * MIN, scopes: ['user-read-currently-playing'] } }]);
   assert.is(after.context.link?.refreshToken, sealed('refresh-1'));
   assert.equal(after.context.link?.scopes, ['user-read-currently-playing']);
 });

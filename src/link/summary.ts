@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { RefreshFailure } from './spotifyLink.context.ts';
-import { MACHINE_VERSION, linkStateName, type LinkSnapshot, type LinkStateName } from './spotifyLink.machine.ts';
+import type { RefreshFailure } from '../../machines/spotifyLink.context.ts';
+import { MACHINE_VERSION, linkStateName, type LinkSnapshot, type LinkStateName } from '../../machines/spotifyLink.machine.ts';
 
 /** The attempt part of a {@link LinkSummary} (no state hash, verifier or completion hash). */
 export interface AttemptSummary {

@@ -7,8 +7,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyDecision, decide, keysToShred } from '../../machines/spotifyLink.decide.ts';
-import { toStoredLinkEvent } from '../../machines/spotifyLink.events.ts';
+import { decide, keysToShred } from '../../src/link/decide.ts';
 import { foldLinkEvents, linkStateName } from '../../machines/spotifyLink.machine.ts';
 import { snapshotRow } from '../../src/link/projections.ts';
 import { LINKED, MIN, T0, cmd, hash, sealed } from '../helpers/linkFixtures.ts';
@@ -30,12 +29,12 @@ Bounded(`${LOGINS.toLocaleString('en')} logins by one user: the row stays under 
     });
     const decision = decide(snapshot, command);
     assert.is(decision.error, undefined);
-    const after = applyDecision(snapshot, decision);
+    const { after } = decision;
     assert.equal(keysToShred(snapshot, after), previousKey ? [previousKey] : [], 'the superseded attempt’s key, and only it');
     previousKey = keyId;
     snapshot = after;
     version += decision.events.length;
-    eventBytes.push(decision.events.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(toStoredLinkEvent(e))), 0));
+    eventBytes.push(decision.events.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0));
     rowBytes.push(Buffer.byteLength(JSON.stringify(snapshotRow(snapshot, version))));
   }
   assert.is(linkStateName(snapshot), 'awaitingCallback.pending');

@@ -1,0 +1,41 @@
+/**
+ * `GET /me` with a fresh access token, before any link exists: what the OAuth callback reads
+ * to learn whose Spotify account was granted. A standalone function of the Web API's address
+ * (not a method of `WebApiClient`), so the link service can be built before the Web API client,
+ * which reads with the link service's tokens. A 401 here is final: there is no link to refresh.
+ */
+import { send, parseBody, type FetchLike, type HttpSettings, type OnResponse } from './http.ts';
+import { apiFailure } from './webApiClient.ts';
+import { ProfileBody, toProfile, type SpotifyProfile } from './webApiSchemas.ts';
+import { SpotifyUnauthorizedError } from './errors.ts';
+
+/** Where and how to ask. */
+export interface ProfileReaderOptions {
+  /** `SPOTIFY_API_URL`, e.g. `https://api.spotify.com/v1`. */
+  apiUrl: string;
+  /** Per request (default 10 000 ms). */
+  timeoutMs?: number;
+  fetch?: FetchLike;
+  onResponse?: OnResponse;
+}
+
+/**
+ * A reader of the profile behind an access token (the link service's `SpotifyProfileReader`).
+ * @example const profiles = createProfileReader({ apiUrl }); const me = await profiles.meWithToken(token);
+ */
+export function createProfileReader(opts: ProfileReaderOptions): { meWithToken(accessToken: string): Promise<SpotifyProfile> } {
+  const http: HttpSettings = {
+    fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
+    timeoutMs: opts.timeoutMs ?? 10_000,
+    onResponse: opts.onResponse,
+  };
+  const url = `${opts.apiUrl.replace(/\/+$/, '')}/me`;
+  return {
+    async meWithToken(accessToken) {
+      const res = await send(http, 'me', url, { method: 'GET', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } });
+      if (res.status === 401) throw new SpotifyUnauthorizedError('me');
+      if (res.status < 200 || res.status >= 300) throw apiFailure('me', res);
+      return toProfile(parseBody('me', res, ProfileBody));
+    },
+  };
+}
