@@ -1,7 +1,8 @@
 /**
  * Load → decide → append → apply for one user, the only way link events are written.
  *
- * Each user's work runs in their {@link Mailbox} lane, so two commands for one user never
+ * Each user's work runs in their lane of a {@link SerialQueue} (the one the bot uses for its
+ * updates), so two commands for one user never
  * interleave inside this process; the append still carries the expected version, so a second
  * writer (another process on a copy, a bug) shows up as a {@link VersionConflictError}, after
  * which the user is reloaded from disk and the command decided once more.
@@ -16,8 +17,8 @@ import type { LinkCommand } from './commands.ts';
 import { decide, keysToShred, type LinkDecision } from './decide.ts';
 import { linkStream } from './linkLog.ts';
 import type { LinkTables, TokenRow } from './linkTables.ts';
-import { Mailbox } from './mailbox.ts';
 import { rememberDecided, restoreSnapshot } from './projections.ts';
+import { SerialQueue } from '../perUser/serialQueue.ts';
 
 /** A user's link as last seen: the machine snapshot and the stream version it reflects. */
 export interface LoadedLink {
@@ -45,7 +46,7 @@ const MAX_CACHED_USERS = 50_000;
 
 /** Per-user load/decide/append on the event store, with a snapshot cache. */
 export class LinkRepository {
-  readonly mailbox = new Mailbox<number>();
+  readonly #lanes = new SerialQueue<number>();
   readonly #cache = new Map<number, LoadedLink>();
   /** Rows of `tokens` as last read (null: the user has no link); dropped by every append of the user. */
   readonly #tokens = new Map<number, TokenRow | null>();
@@ -87,12 +88,12 @@ export class LinkRepository {
   }
 
   /**
-   * Runs `plan` for the user's current snapshot in the user's mailbox lane, decides the
+   * Runs `plan` for the user's current snapshot in the user's lane, decides the
    * command, appends its events (with shreds and `extraOps`) and returns what happened.
    * `plan` may return `null` to do nothing. A refusal comes back in `decision.error`.
    */
   execute(userId: number, plan: (snapshot: LinkSnapshot) => Promise<PlannedCommand | null>, correlationId?: string): Promise<Executed | null> {
-    return this.mailbox.run(userId, async () => {
+    return this.#lanes.run(userId, async () => {
       try {
         return await this.#attempt(userId, plan, false, correlationId);
       } catch (err) {
@@ -137,7 +138,7 @@ export class LinkRepository {
 
   /** Resolves once no command is queued or being written (graceful shutdown). */
   whenIdle(): Promise<void> {
-    return this.mailbox.whenIdle();
+    return this.#lanes.whenIdle();
   }
 
   /** Drops the cached snapshot of a user (after an outside change, e.g. a restore). */

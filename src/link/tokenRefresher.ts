@@ -5,7 +5,7 @@
  * - Concurrent callers for one user share **one** refresh (a per-user in-flight promise), and
  *   the refresh itself is recorded as events: `RefreshStarted`, then `TokensRefreshed`,
  *   `RefreshFailed` or `AccessRevoked`. The HTTP call happens between them, outside the
- *   user's mailbox, so `/unlink` is never stuck behind a slow Spotify.
+ *   user's lane, so `/unlink` is never stuck behind a slow Spotify.
  * - A new refresh token is stored when Spotify sends one (PKCE tokens are single-use); the
  *   old one is kept when the response omits it.
  * - `invalid_grant` revokes the link, shreds its key and tells the user once. 5xx, timeouts
