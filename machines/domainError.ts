@@ -23,7 +23,6 @@ export const DOMAIN_ERROR_MESSAGES = {
   STALE_REFRESH: 'The refresh id is not the one in flight; its outcome is ignored.',
   REMINDER_ALREADY_SENT: 'The re-link reminder was already sent for this link.',
   REMINDER_NOT_DUE: 'The re-link reminder is not due yet.',
-  INVALID_EVENT: 'A stored event has an unknown type or version, or data that fails its schema (see the field paths).',
   EVENT_NOT_APPLICABLE: 'A stored event does not apply to the state rebuilt so far (corrupt stream or missing upcaster).',
 } as const;
 

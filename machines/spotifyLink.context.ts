@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Sealed } from './spotifyLink.events.ts';
+import type { LinkGrantFields, Sealed } from './spotifyLink.events.ts';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -22,15 +22,7 @@ export const REFRESH_TOKEN_LIFETIME_MS = 180 * DAY;
 export const RELINK_REMINDER_AFTER_MS = 170 * DAY;
 
 /** Tokens and identity Spotify handed us for a grant. Sealed strings are never decrypted here. */
-export interface LinkGrant {
-  /** Sealed (or legacy plaintext from `GrantReceived@1`, see `LEGACY_PLAINTEXT_PREFIX`). */
-  spotifyUserId: Sealed;
-  /** Spotify's display name, sealed like `spotifyUserId`; Spotify may leave it null. */
-  displayName: Sealed | null;
-  scopes: string[];
-  accessToken: Sealed;
-  refreshToken: Sealed;
-  accessExpiresAt: number;
+export interface LinkGrant extends LinkGrantFields {
   /** When the code exchange happened (`GrantReceived.at`): the refresh token's birth time. */
   grantedAt: number;
 }

@@ -90,14 +90,33 @@ export const GrantReceivedV1 = z.strictObject({
 export const LEGACY_PLAINTEXT_PREFIX = 'plain:';
 
 /**
- * `GrantReceived@2`: as version 1, but the Spotify user id and display name are sealed under
- * the attempt's data key (AAD the Telegram user id) like the tokens, so `/unlink` shreds
- * them too. Upcast from version 1 they hold {@link LEGACY_PLAINTEXT_PREFIX}`<plaintext>`.
+ * What Spotify granted, as the link keeps it: declared once, here; the machine's `LinkGrant`,
+ * the `recordGrant` command and the token rows derive from it. Secrets and personal data are
+ * sealed under the attempt's data key (AAD the Telegram user id), so `/unlink` shreds them.
  */
-export const GrantReceivedV2 = GrantReceivedV1.extend({
+export const GrantFields = z.strictObject({
+  /** Sealed (or, upcast from `GrantReceived@1`, {@link LEGACY_PLAINTEXT_PREFIX}`<plaintext>`). */
   spotifyUserId: SealedSchema,
-  /** Null when Spotify left `display_name` null. */
+  /** Spotify's `display_name`, sealed like `spotifyUserId`; null when Spotify left it null. */
   displayName: SealedSchema.nullable(),
+  scopes: Scopes,
+  accessToken: SealedSchema,
+  refreshToken: SealedSchema,
+  accessExpiresAt: EpochMs,
+});
+/** The fields of a grant (see {@link GrantFields}). */
+export type LinkGrantFields = z.infer<typeof GrantFields>;
+
+/**
+ * `GrantReceived@2`: as version 1, but the Spotify user id and display name are sealed like
+ * the tokens (see {@link GrantFields}).
+ */
+export const GrantReceivedV2 = z.strictObject({
+  at: EpochMs,
+  attemptId: Id,
+  completionHash: Sha256Hex,
+  completionExpiresAt: EpochMs,
+  ...GrantFields.shape,
 });
 
 /** `GrantReceived@1` → `@2`: marks the plaintext personal values (nothing can be sealed here). */

@@ -13,7 +13,7 @@
  *
  * Stop (`stop()`, see `src/lifecycle/shutdown.ts`): stop taking updates (polling or webhook) →
  * wait for updates in hand → close HTTP (in-flight callbacks finish) → control socket →
- * downloads → yt-dlp upkeep → mailboxes and sweeper → vault compaction → LevelDB. Waiting
+ * downloads → yt-dlp upkeep → link lanes and sweeper → vault compaction → LevelDB. Waiting
  * steps share one grace period; closing steps always run, so the data dir is released even
  * when work is cut off.
  */
@@ -22,8 +22,8 @@ import { masterKey, openEventStore, openTokenVault, type EventStore } from '../e
 import { createBot, type BotApp, type BotOptions } from './bot/createBot.ts';
 import { createMusicPort } from './bot/musicChat/musicPort.ts';
 import { NotifierRelay } from './bot/notifier.ts';
-import type { Config } from './config.ts';
-import { CALLBACK_PATH, createCallbackRoute } from './http/callbackRoute.ts';
+import { CALLBACK_PATH, type Config } from './config.ts';
+import { createCallbackRoute } from './http/callbackRoute.ts';
 import { createHealthRoutes } from './http/healthRoutes.ts';
 import { statusPage } from './http/responses.ts';
 import type { Route } from './http/route.ts';

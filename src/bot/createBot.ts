@@ -25,7 +25,7 @@ import { Bot, type BotError, type Transformer } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config.ts';
 import type { Route } from '../http/route.ts';
-import type { LinkService } from '../link/linkService.ts';
+import type { LinkUseCases } from '../link/ports.ts';
 import type { LinkNotifier } from '../link/ports.ts';
 import type { Logger } from '../log.ts';
 import type { WebApiClient } from '../spotify/webApiClient.ts';
@@ -79,7 +79,7 @@ export interface BotOptions {
 export interface BotDeps {
   config: Config;
   /** Absent when Spotify login is off (`config.features.spotifyLogin`). */
-  links?: LinkService;
+  links?: LinkUseCases;
   /** The Web API client, reading with the users' tokens from `links`. */
   spotify?: WebApiClient;
   /** The music pipeline; without it ⬇️ buttons say downloads are unavailable. */

@@ -3,14 +3,14 @@
  * configuration is optional: without `links` (Spotify login off) and `spotify` the Spotify
  * commands say so plainly; without `music` the ⬇️ buttons say downloads are unavailable.
  */
-import type { LinkService } from '../link/linkService.ts';
+import type { LinkUseCases } from '../link/ports.ts';
 import type { Logger } from '../log.ts';
 import type { WebApiClient } from '../spotify/webApiClient.ts';
 import type { MusicPort } from './musicChat/musicPort.ts';
 
 /** Dependencies shared by the composers of `src/bot/composers/`. */
 export interface BotServices {
-  readonly links?: LinkService;
+  readonly links?: LinkUseCases;
   readonly spotify?: WebApiClient;
   readonly music?: MusicPort;
   readonly logger: Logger;

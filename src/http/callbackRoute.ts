@@ -23,18 +23,17 @@
  *
  * Pages are in the language of `Accept-Language` and echo nothing from the request.
  */
+import { CALLBACK_PATH } from '../config.ts';
 import type { Logger } from 'pino';
 import type { Locale } from '../i18n/locale.ts';
 import { t } from '../i18n/translate.ts';
-import type { CallbackFlow, CallbackOutcome, SpotifyFailure } from '../link/ports.ts';
+import { COMPLETION_ID, type CallbackFlow, type CallbackOutcome, type SpotifyFailure } from '../link/ports.ts';
 import { parseCallbackQuery } from './callbackQuery.ts';
 import { HTML, htmlResponse, statusPage } from './responses.ts';
 import { renderPage } from './htmlPage.ts';
 import type { Route, RouteResponse } from './route.ts';
 import { RouteConfigError } from './router.ts';
 
-/** The path registered as redirect URI (`PUBLIC_BASE_URL` + this). */
-export const CALLBACK_PATH = '/oauth/spotify/callback';
 
 /** Options of {@link createCallbackRoute}. */
 export interface CallbackRouteOptions {
@@ -47,8 +46,6 @@ export interface CallbackRouteOptions {
 
 /** Telegram bot usernames: 5–32 chars, letter first. */
 const BOT_USERNAME = /^[A-Za-z][A-Za-z0-9_]{4,31}$/;
-/** Telegram's `start` parameter: 1–64 chars of `A-Za-z0-9_-`. */
-const COMPLETION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 type PageKind =
   | 'denied'

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Sealed } from '../../machines/spotifyLink.events.ts';
+import type { LinkGrantFields, Sealed } from '../../machines/spotifyLink.events.ts';
 
 interface At {
   /** The instant the command is decided at (epoch ms); becomes the events' `at`. */
@@ -26,22 +26,12 @@ export interface StartLogin extends At {
   verifier: Sealed;
 }
 
-/** The callback exchanged the code and read `GET /me`: hold the grant for confirmation. */
-export interface RecordGrant extends At {
+/** The callback exchanged the code and read `GET /me`: hold the grant (sealed under the attempt's key) for confirmation. */
+export interface RecordGrant extends At, LinkGrantFields {
   type: 'recordGrant';
   stateHash: string;
   /** SHA-256 hex of the random single-use completion id put in the `/start` deep link. */
   completionHash: string;
-  /** Sealed under the attempt's `keyId` (personal data: shredded with the tokens). */
-  spotifyUserId: Sealed;
-  /** Sealed under the attempt's `keyId`; null when Spotify has no display name. */
-  displayName: Sealed | null;
-  scopes: string[];
-  /** Sealed under the attempt's `keyId`. */
-  accessToken: Sealed;
-  /** Sealed under the attempt's `keyId`. */
-  refreshToken: Sealed;
-  accessExpiresAt: number;
 }
 
 /** The callback came back with `error=…` (e.g. `access_denied`). */

@@ -77,7 +77,7 @@ export interface RecentlyPlayedPage {
   hasMore: boolean;
 }
 
-type Auth = { kind: 'user'; userId: number } | { kind: 'token'; token: string } | { kind: 'app' };
+type Auth = { kind: 'user'; userId: number } | { kind: 'app' };
 
 /**
  * Web API client.
@@ -197,7 +197,7 @@ export class WebApiClient {
         headers: { authorization: `Bearer ${await this.#token(auth, forceRefresh)}`, accept: 'application/json' },
       });
     let res = await attempt(false);
-    if (res.status === 401 && auth.kind !== 'token') res = await attempt(true);
+    if (res.status === 401) res = await attempt(true);
     if (res.status === 401) throw new SpotifyUnauthorizedError(endpoint);
     if ((res.status >= 200 && res.status < 300) || passStatuses.includes(res.status)) {
       this.#appStatus('ok');
@@ -217,7 +217,6 @@ export class WebApiClient {
   }
 
   async #token(auth: Auth, forceRefresh: boolean): Promise<string> {
-    if (auth.kind === 'token') return auth.token;
     const opts = forceRefresh ? { forceRefresh: true } : undefined;
     if (auth.kind === 'user') return this.#opts.getAccessToken(auth.userId, opts);
     return this.#opts.appToken!(opts);

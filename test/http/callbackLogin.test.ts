@@ -5,7 +5,8 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CALLBACK_PATH, createCallbackRoute } from '../../src/http/callbackRoute.ts';
+import { CALLBACK_PATH } from '../../src/config.ts';
+import { createCallbackRoute } from '../../src/http/callbackRoute.ts';
 import { createHttpServer, type HttpServer } from '../../src/http/server.ts';
 import { startLinkHarness, type LinkHarness } from '../helpers/linkHarness.ts';
 import { rawRequest, requestText } from '../helpers/rawHttp.ts';

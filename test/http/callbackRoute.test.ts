@@ -31,16 +31,16 @@ const COMPLETION = 'cmpl_Happy-0123456789';
 const flow = createFakeCallbackFlow({
   [S.happy]: { kind: 'pending', completionId: COMPLETION },
   [S.expired]: { kind: 'expired' },
-  [S.replayed]: { kind: 'pending', completionId: 'cmpl_replayed' },
-  [S.denied]: { kind: 'pending', completionId: 'cmpl_denied' },
+  [S.replayed]: { kind: 'pending', completionId: 'cmpl_replayed-01234' },
+  [S.denied]: { kind: 'pending', completionId: 'cmpl_denied-0123456' },
   [S.spotifyDown]: { kind: 'spotifyFailed', reason: 'spotifyUnavailable' },
   [S.rejectedCode]: { kind: 'spotifyFailed', reason: 'rejectedBySpotify' },
   [S.notRegistered]: { kind: 'spotifyFailed', reason: 'notRegistered' },
-  [S.previewed]: { kind: 'pending', completionId: 'cmpl_previewed' },
+  [S.previewed]: { kind: 'pending', completionId: 'cmpl_previewed-0123' },
   [S.rejectedCodeRu]: { kind: 'spotifyFailed', reason: 'rejectedBySpotify' },
   [S.notRegisteredRu]: { kind: 'spotifyFailed', reason: 'notRegistered' },
   [S.throws]: { kind: 'throws' },
-  [S.missingCode]: { kind: 'pending', completionId: 'cmpl_missing' },
+  [S.missingCode]: { kind: 'pending', completionId: 'cmpl_missing-012345' },
 });
 const log = createMemoryLogger();
 let server: HttpServer;
@@ -76,7 +76,7 @@ const rows: Row[] = [
   { name: 'missing state', request: get(`${CALLBACK}?code=${CODE}`), status: 400, flowCalls: 0, secrets: [CODE] },
   { name: 'unknown state', request: get(`${CALLBACK}?state=${S.unknown}&code=${CODE}`), status: 400, flowCalls: 1, secrets: [S.unknown, CODE] },
   { name: 'expired state', request: get(`${CALLBACK}?state=${S.expired}&code=${CODE}`), status: 410, flowCalls: 1, secrets: [S.expired, CODE] },
-  { name: 'state used twice (replayed callback)', request: get(`${CALLBACK}?state=${S.replayed}&code=${CODE}`), times: 2, status: 409, flowCalls: 2, secrets: [S.replayed, CODE, 'cmpl_replayed'] },
+  { name: 'state used twice (replayed callback)', request: get(`${CALLBACK}?state=${S.replayed}&code=${CODE}`), times: 2, status: 409, flowCalls: 2, secrets: [S.replayed, CODE, 'cmpl_replayed-01234'] },
   { name: 'missing code', request: get(`${CALLBACK}?state=${S.missingCode}`), status: 400, flowCalls: 0, secrets: [S.missingCode] },
   { name: 'error=access_denied', request: get(`${CALLBACK}?error=access_denied&state=${S.denied}`), status: 200, flowCalls: 1, secrets: [S.denied] },
   { name: 'both code and error', request: get(`${CALLBACK}?state=${S.happy}&code=${CODE}&error=access_denied`), status: 400, flowCalls: 0, secrets: [S.happy, CODE] },
@@ -189,7 +189,7 @@ Happy('HEAD (a link preview) answers 200 without a body and leaves the code to t
   assert.is(flow.calls.length, 0, 'the flow never saw the preview');
   const res = await rawRequest(port, get(`${CALLBACK}?state=${S.previewed}&code=${CODE}`));
   assert.is(res.status, 303, 'the login still completes');
-  assert.is(res.headers.location, 'https://t.me/MusicLinkTestBot?start=cmpl_previewed');
+  assert.is(res.headers.location, 'https://t.me/MusicLinkTestBot?start=cmpl_previewed-0123');
 });
 
 Happy('a HEAD with a broken query is still a 400 without a body', async () => {

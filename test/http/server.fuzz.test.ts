@@ -24,7 +24,7 @@ const KNOWN_STATES = ['knownStateAAAAAAAAAAAA', 'expiredStateBBBBBBBBBB'];
 const Fuzz = suite('http server fuzz');
 const log = createMemoryLogger('debug');
 const flow = createFakeCallbackFlow({
-  [KNOWN_STATES[0]!]: { kind: 'pending', completionId: 'fuzzCompletion' },
+  [KNOWN_STATES[0]!]: { kind: 'pending', completionId: 'fuzzCompletion-0123' },
   [KNOWN_STATES[1]!]: { kind: 'expired' },
 });
 // The real webhook route over a grammY bot whose API calls never leave the process.

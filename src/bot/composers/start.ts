@@ -10,14 +10,13 @@
  *   → finishes the login for this user only (see `confirmLogin`).
  * The payload is never logged or echoed: a completion id is single-use but still a secret.
  */
+import { COMPLETION_ID } from '../../link/ports.ts';
 import type { BotContext } from '../context.ts';
 import type { BotFeature } from '../routing.ts';
 import type { BotServices } from '../services.ts';
 import { confirmLogin, showLogin } from './login.ts';
 import { askUnlink } from './unlink.ts';
 
-/** A completion id as the link service issues them (random, 16–64 URL-safe characters). */
-const COMPLETION_ID = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** The help text per language and bot name: formatted once, sent often. */
 const helpTexts = new Map<string, string>();
