@@ -1,5 +1,5 @@
 /**
- * The environment contract (DESIGN.md §3), parsed once with zod into a frozen, typed
+ * The environment contract (docs/configuration.md), parsed once with zod into a frozen, typed
  * config. Nobody else reads `process.env`: `main.ts` calls {@link loadConfig} and passes the
  * result down.
  *

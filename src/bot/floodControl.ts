@@ -27,7 +27,7 @@ export interface FloodLimits {
   readonly groupPerMinute: number;
 }
 
-/** Telegram's published limits (see DESIGN.md §2). */
+/** Telegram's published limits (the Bot FAQ, "My bot is hitting limits"; see docs/bot.md). */
 export const TELEGRAM_FLOOD_LIMITS: FloodLimits = Object.freeze({
   globalPerSecond: 30,
   privatePerSecond: 1,

@@ -1,6 +1,6 @@
 /**
  * The order and time budget of a graceful stop. Steps run one after another; a step that
- * *waits for work in hand* (in-flight updates, mailboxes, downloads) gets what is left of the
+ * *waits for work in hand* (in-flight updates, link lanes, downloads) gets what is left of the
  * grace period and is abandoned (logged) when it runs out, while steps that *close* something
  * (the HTTP server, LevelDB) always run. So a stuck download can delay the exit by at most
  * the grace period, and the data dir is still closed cleanly afterwards.

@@ -1,6 +1,6 @@
 /**
  * The music pipeline: links → metadata → match → yt-dlp/ffmpeg → Telegram audio, with a
- * `file_id` cache and a bounded queue. `main.ts` needs only {@link createMusicService} (and
+ * `file_id` cache and a bounded queue. `src/app.ts` needs only {@link createMusicService} (and
  * `createMusicPort` from `src/bot/musicChat/musicPort.ts`); the rest is exported for tools and
  * tests.
  *

@@ -1,5 +1,5 @@
 /**
- * The music service: everything `src/music` offers the bot, wired from the config. `main.ts`
+ * The music service: everything `src/music` offers the bot, wired from the config. `src/app.ts`
  * creates one with {@link createMusicService} and hands it to `createMusicPort` (in
  * `src/bot/musicChat/`).
  *
