@@ -147,10 +147,10 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     const spotify = accounts
       ? new WebApiClient({
           apiUrl: sc.apiUrl,
-          getAccessToken: links ? (userId, opts) => links.accessToken(userId, opts) : () => Promise.reject(new NotLinkedError('unlinked')),
+          getAccessToken: links ? links.accessToken.bind(links) : () => Promise.reject(new NotLinkedError('unlinked')),
           appToken: (opts) => accounts.clientCredentialsToken(opts),
           onResponse,
-          appStatus: (state) => spotifyHealth.report(state),
+          appStatus: spotifyHealth.report.bind(spotifyHealth),
         })
       : undefined;
 
