@@ -13,7 +13,7 @@
  */
 import type { Envelope, EventStore } from '../../eventlog/index.ts';
 import type { LinkEvent } from '../../machines/spotifyLink.events.ts';
-import type { Metrics } from '../metrics/metrics.ts';
+import type { Metrics } from './metrics.ts';
 
 /** Why a login attempt ended without a link, as the `reason` label. */
 export function rejectionReason(event: Envelope<LinkEvent>): string | undefined {

@@ -3,7 +3,7 @@
  *
  * Deleting a key in LevelDB writes a tombstone; the old value stays in the write-ahead log or
  * a table file until a compaction merges the two. Measured with classic-level 3
- * (test/ops/vaultCompaction.test.ts): a plain `compactRange` over the vault's keys is **not**
+ * (test/storage/vaultCompaction.test.ts): a plain `compactRange` over the vault's keys is **not**
  * enough when the data key and its deletion were flushed into the same table file (the flush
  * keeps both versions, and a lone bottom-level file is never rewritten). What works:
  *

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { watchEventLog } from '../../src/ops/eventLogMetrics.ts';
+import { watchEventLog } from '../../src/metrics/eventLogMetrics.ts';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.ts';
 import { linkProjections } from '../../src/link/projections.ts';
 import { startLinkHarness, type LinkHarness } from '../helpers/linkHarness.ts';

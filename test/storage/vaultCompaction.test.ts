@@ -12,7 +12,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { masterKey, openLevelDb, openTokenVault, type RootDb, type TokenVault } from '../../eventlog/index.ts';
 import type { ClassicLevel } from 'classic-level';
-import { compactVault, scheduleVaultCompaction } from '../../src/ops/vaultCompaction.ts';
+import { compactVault, scheduleVaultCompaction } from '../../src/storage/vaultCompaction.ts';
 import { dbLocation } from '../../src/storage/dataDir.ts';
 import { startLinkHarness } from '../helpers/linkHarness.ts';
 import { createMemoryLogger } from '../helpers/memoryLogger.ts';
