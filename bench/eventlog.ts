@@ -10,13 +10,17 @@
  *     of the same log keys: the idiomatic `for await` over an iterator with default options,
  *     and a bulk `nextv` with the rebuild's own chunk size and read-ahead (the like-for-like
  *     baseline). The three are interleaved, R rounds (default 5), and medians are compared.
+ *     In the same rounds, two more rebuilds: one with the rebuild's Bloom filter answering
+ *     "maybe" to every key (so every row the pending writes do not hold is read from disk)
+ *     and one with its row LRU always missing, to show what each is worth.
  * (c) peak RSS while rebuilding (sampled every 10 ms) in one extra rebuild after the timed
  *     ones (sampling costs time, so it is kept out of them), in a fresh child process so
  *     that the fill does not count.
  *
  * `EVENTLOG_BENCH_USERS`, `EVENTLOG_BENCH_EVENTS`, `EVENTLOG_BENCH_ROUNDS` (appends) and
- * `EVENTLOG_BENCH_REBUILD_ROUNDS` shrink it for a quick run. Run with
- * `npm run bench -- eventlog` or `npx tsx bench/eventlog.ts`.
+ * `EVENTLOG_BENCH_REBUILD_ROUNDS` shrink it for a quick run; `EVENTLOG_BENCH_STREAMS`
+ * (default 1000) is how many streams – rows of the rebuilt table – the log is spread over.
+ * Run with `npm run bench -- eventlog` or `npx tsx bench/eventlog.ts`.
  *
  * @module
  */
@@ -25,7 +29,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ClassicLevel } from 'classic-level';
+import { Level } from 'level';
 import { z } from 'zod';
 import {
   createEventRegistry,
@@ -37,6 +41,8 @@ import {
   type EventStore,
   type Projection,
 } from '../eventlog/index.ts';
+import { BloomFilter } from '../eventlog/bloom.ts';
+import { Lru } from '../eventlog/lru.ts';
 import { DEFAULT_READ_SIZE, readAhead } from '../eventlog/replay.ts';
 
 const Played = defineEvent('TrackPlayed', z.object({ track: z.string(), ms: z.number().int() }));
@@ -89,7 +95,7 @@ async function storeBytes(store: EventStore<BenchEvent>, users: number, round: n
   });
 }
 
-async function rawRound(db: ClassicLevel<string, string>, perUserOps: { key: string; value: string }[][]): Promise<number> {
+async function rawRound(db: Level<string, string>, perUserOps: { key: string; value: string }[][]): Promise<number> {
   const started = performance.now();
   await Promise.all(
     perUserOps.map((ops) => db.batch(ops.map((o) => ({ type: 'put' as const, ...o })), { sync: true })),
@@ -101,7 +107,7 @@ async function benchAppend(root: string): Promise<void> {
   const users = env('EVENTLOG_BENCH_USERS', 1000);
   const rounds = env('EVENTLOG_BENCH_ROUNDS', 7);
   const store = await openEventStore({ location: join(root, 'append-store'), registry, projections: [perUser] });
-  const raw = new ClassicLevel<string, string>(join(root, 'append-raw'));
+  const raw = new Level<string, string>(join(root, 'append-raw'));
   await raw.open();
   const storeMs: number[] = [];
   const rawMs: number[] = [];
@@ -115,13 +121,13 @@ async function benchAppend(root: string): Promise<void> {
   const w = (users / median(rawMs)) * 1000;
   console.log(`(a) durable appends, ${users} users x 1 event, concurrent, median of ${rounds} rounds`);
   console.log(`    store (group commit + projection): ${fmt(s)} appends/s  (${median(storeMs).toFixed(1)} ms per round)`);
-  console.log(`    raw classic-level batch sync:      ${fmt(w)} appends/s  (${median(rawMs).toFixed(1)} ms per round)`);
+  console.log(`    raw LevelDB batch sync:            ${fmt(w)} appends/s  (${median(rawMs).toFixed(1)} ms per round)`);
   console.log(`    ratio store/raw: ${(s / w).toFixed(2)}  (target >= 0.5)`);
 }
 
 async function fillLog(location: string, events: number): Promise<number> {
   const store = await openEventStore({ location, registry, projections: [perUser] });
-  const users = 1000;
+  const users = env('EVENTLOG_BENCH_STREAMS', 1000);
   const perCall = 10;
   const started = performance.now();
   const versions = new Array<number>(users).fill(NO_STREAM);
@@ -181,6 +187,32 @@ function rssAnon(): number {
   }
 }
 
+/**
+ * Switches off the rebuild's Bloom filter or row LRU for the ablation rounds, in this child
+ * process only: a filter that answers "maybe" sends every lookup the pending writes cannot
+ * answer to the disk; an LRU that never has a row does the same for rows written earlier.
+ */
+const ablation = { bloom: false, lru: false };
+function patchForAblation(): void {
+  const mightHave = BloomFilter.prototype.mightHave;
+  BloomFilter.prototype.mightHave = function (this: BloomFilter, key: string) {
+    return ablation.bloom || mightHave.call(this, key);
+  };
+  const has = Lru.prototype.has;
+  Lru.prototype.has = function (this: Lru<unknown, unknown>, key: unknown) {
+    return !ablation.lru && has.call(this, key);
+  };
+}
+
+async function ablatedRebuild(location: string, off: 'bloom' | 'lru'): Promise<number> {
+  ablation[off] = true;
+  try {
+    return await timedRebuild(location);
+  } finally {
+    ablation[off] = false;
+  }
+}
+
 async function timedRebuild(location: string): Promise<number> {
   const store = await openEventStore({ location, registry, projections: [perUser] });
   const report = await store.rebuild();
@@ -212,6 +244,8 @@ async function sampledRebuild(location: string): Promise<{ peak: number; heap: n
 interface RebuildFigures {
   rounds: number;
   rebuildMs: number[];
+  noBloomMs: number[];
+  noLruMs: number[];
   forAwaitMs: number[];
   bulkMs: number[];
   rssBefore: number;
@@ -229,11 +263,14 @@ interface RebuildFigures {
 async function measureRebuild(location: string): Promise<RebuildFigures> {
   const rssBefore = process.memoryUsage.rss();
   const rounds = env('EVENTLOG_BENCH_REBUILD_ROUNDS', 5);
-  const f = { forAwaitMs: [] as number[], bulkMs: [] as number[], rebuildMs: [] as number[] };
+  const f = { forAwaitMs: [] as number[], bulkMs: [] as number[], rebuildMs: [] as number[], noBloomMs: [] as number[], noLruMs: [] as number[] };
+  patchForAblation();
   for (let i = 0; i < rounds; i++) {
     f.forAwaitMs.push(await rawForAwait(location));
     f.bulkMs.push(await rawBulk(location));
     f.rebuildMs.push(await timedRebuild(location));
+    f.noBloomMs.push(await ablatedRebuild(location, 'bloom'));
+    f.noLruMs.push(await ablatedRebuild(location, 'lru'));
   }
   const memory = await sampledRebuild(location);
   const store = await openEventStore({ location, registry, projections: [perUser] });
@@ -258,7 +295,7 @@ async function benchRebuild(root: string): Promise<void> {
   const events = env('EVENTLOG_BENCH_EVENTS', 1_000_000);
   const location = join(root, 'rebuild');
   const fillMs = await fillLog(location, events);
-  console.log(`(b) rebuild over ${fmt(events)} events (filled through the store in ${(fillMs / 1000).toFixed(1)} s, ${fmt((events / fillMs) * 1000)} events/s)`);
+  console.log(`(b) rebuild over ${fmt(events)} events in ${fmt(env('EVENTLOG_BENCH_STREAMS', 1000))} streams (filled through the store in ${(fillMs / 1000).toFixed(1)} s, ${fmt((events / fillMs) * 1000)} events/s)`);
   const r = await measureInChild(location);
   const rate = (ms: number): string => `${fmt((events / ms) * 1000).padStart(10)} events/s  (${(ms / 1000).toFixed(2)} s)`;
   const rebuild = median(r.rebuildMs);
@@ -269,6 +306,9 @@ async function benchRebuild(root: string): Promise<void> {
   console.log(`    projection rebuild:                         ${rate(rebuild)}`);
   console.log(`    raw iteration, for await (default options): ${rate(median(r.forAwaitMs))}  -> ${ratios(r.forAwaitMs)}`);
   console.log(`    raw iteration, nextv(${DEFAULT_READ_SIZE}) + read-ahead:    ${rate(median(r.bulkMs))}  -> ${ratios(r.bulkMs)} (target >= 0.5)`);
+  const slower = (ms: number[]): string => `${rate(median(ms))}  (${((median(ms) / rebuild - 1) * 100).toFixed(0)} % time vs the rebuild with it)`;
+  console.log(`    rebuild without its Bloom filter:           ${slower(r.noBloomMs)}`);
+  console.log(`    rebuild without its row LRU:                ${slower(r.noLruMs)}`);
   console.log(`    verify after rebuild: ${r.differences === 0 ? 'tables equal' : `${r.differences} differences`}`);
   console.log(`(c) peak RSS during rebuild: ${mb(r.rssPeak)} (fresh process, RSS at start: ${mb(r.rssBefore)})`);
   const anon = r.anonPeak > 0 ? `, anonymous (not file-backed) RSS ${mb(r.anonPeak)}` : '';
