@@ -10,6 +10,7 @@
  * Data keys that a decision ends are shredded **in the same atomic batch** as the events
  * that end them, and a new data key is created in the batch of the event that first uses it.
  */
+import { randomUUID } from 'node:crypto';
 import { NO_STREAM, VersionConflictError, type BatchOp, type EventStore, type TokenVault } from '../../eventlog/index.ts';
 import type { LinkEvent } from '../../machines/spotifyLink.events.ts';
 import type { LinkSnapshot } from '../../machines/spotifyLink.machine.ts';
@@ -118,13 +119,11 @@ export class LinkRepository {
     const shredded = keysToShred(before, after);
     const extraOps = [...(planned.extraOps ?? []), ...shredded.flatMap((keyId) => this.vault.shredOps(keyId))];
     const stream = linkStream(userId);
-    const settled = rememberDecided(stream, version + 1, decision.snapshots);
+    // The store would make the same fresh id when none is given; here it also names the snapshots.
+    const correlation = correlationId ?? randomUUID();
+    const settled = rememberDecided(stream, version + 1, correlation, decision.snapshots);
     try {
-      const result = await this.store.appendToStream(stream, decision.events, {
-        expectedVersion: version,
-        extraOps,
-        ...(correlationId ? { correlationId } : {}),
-      });
+      const result = await this.store.appendToStream(stream, decision.events, { expectedVersion: version, extraOps, correlationId: correlation });
       this.#remember(userId, { snapshot: after, version: result.nextExpectedVersion });
     } catch (err) {
       this.#cache.delete(userId);

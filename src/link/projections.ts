@@ -38,19 +38,23 @@ export function snapshotRow(snapshot: LinkSnapshot, version: number): LinkStateR
   return { version, snapshot: { value: snapshot.value, context: snapshot.context }, summary: summarizeLink(snapshot) };
 }
 
-/** Snapshots `decide` computed for events on their way into the log, by `stream@position`. */
+/**
+ * Snapshots `decide` computed for events on their way into the log, by stream, position and
+ * the append's correlation id (unique per append: two stores in one process, as in tests,
+ * never take each other's).
+ */
 const decided = new Map<string, LinkSnapshot>();
-const decidedKey = (stream: string, position: number) => `${stream}@${position}`;
+const decidedKey = (stream: string, position: number, correlationId: string) => `${stream}@${position}@${correlationId}`;
 
 /**
  * Hands the projection the snapshots `decide` computed for events about to be appended at
- * `firstPosition`, `firstPosition + 1`, … of `stream`; returns the function that takes them
+ * `firstPosition`, `firstPosition + 1`, … of `stream` by the append `correlationId`; returns the function that takes them
  * back once the append has settled (written or refused). The append's expected version
  * guarantees they follow the row the projection holds.
  */
-export function rememberDecided(stream: string, firstPosition: number, snapshots: readonly LinkSnapshot[]): () => void {
+export function rememberDecided(stream: string, firstPosition: number, correlationId: string, snapshots: readonly LinkSnapshot[]): () => void {
   const keys = snapshots.map((snapshot, i) => {
-    const key = decidedKey(stream, firstPosition + i);
+    const key = decidedKey(stream, firstPosition + i, correlationId);
     decided.set(key, snapshot);
     return key;
   });
@@ -65,9 +69,9 @@ export const linkStateProjection: Projection<LinkEvent, LinkStateRow> = {
   // 2: machine version 2 keeps no list of ended keys; rows of version 1 are rebuilt at open.
   version: 2,
   evolve(event, table) {
-    const { stream, streamPosition } = event.meta;
+    const { stream, streamPosition, correlationId } = event.meta;
     const key = String(ownerOf(stream));
-    const next = decided.get(decidedKey(stream, streamPosition)) ?? evolve(restoreSnapshot(table.get(key)), event);
+    const next = decided.get(decidedKey(stream, streamPosition, correlationId)) ?? evolve(restoreSnapshot(table.get(key)), event);
     table.put(key, snapshotRow(next, streamPosition));
   },
 };
