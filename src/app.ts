@@ -34,6 +34,7 @@ import type { LinkEvent } from '../machines/spotifyLink.events.ts';
 import { LinkService } from './link/linkService.ts';
 import { linkProjections } from './link/projections.ts';
 import type { Logger } from './log.ts';
+import { createLrclibClient } from './lyrics/lrclib.ts';
 import { createMusicService } from './music/musicService.ts';
 import { writeBackup } from './backup/backup.ts';
 import { startControlServer } from './backup/controlSocket.ts';
@@ -154,6 +155,8 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
         })
       : undefined;
 
+    // LRCLIB for /lyrics and the lyrics tag of downloads; off when LRCLIB_API_URL is empty.
+    const lyrics = config.music.lrclibApiUrl ? createLrclibClient({ baseUrl: config.music.lrclibApiUrl }) : undefined;
     // The music pipeline's file_id cache is a keyspace of store.db, so backups include it.
     const music = createMusicService({ config, db: store.db, spotify, logger, metrics: metrics.music });
     metrics.watchMusicQueue(() => music.queue.stats());
@@ -165,7 +168,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     const ytdlp = startYtDlpUpkeep({ path: config.music.ytdlpPath, autoUpdate: config.music.ytdlpAutoUpdate ?? false, logger: logger.child({ module: 'yt-dlp' }) });
     stopStep('ytdlp', 'close', (remaining) => ytdlp.stop(Math.min(remaining, 10_000)));
 
-    const bot = createBot({ config, links, spotify, music: createMusicPort(music), logger, ...(options.bot ? { options: options.bot } : {}) });
+    const bot = createBot({ config, links, spotify, music: createMusicPort(music), ...(lyrics && { lyrics }), logger, ...(options.bot ? { options: options.bot } : {}) });
     const updates = trackUpdates(bot, (type, outcome) => metrics.updates.inc({ type, outcome }));
     metrics.gauge('telegram_updates_in_flight', 'Telegram updates being handled right now', [], () => updates.inFlight());
     relay.connect(bot.notifier);

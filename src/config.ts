@@ -112,6 +112,14 @@ const envSchema = z.object({
   YANDEX_MUSIC_API_URL: withDefault(httpUrl('the Yandex Music API'), 'https://api.music.yandex.net'),
   ODESLI_API_URL: opt(httpUrl('the Odesli API')),
   ODESLI_API_KEY: opt(z.string().min(1)),
+  // Unset → LRCLIB itself; set but empty → lyrics off (unlike other variables, blank is not "default").
+  LRCLIB_API_URL: z.preprocess(
+    (v) => (v === undefined ? 'https://lrclib.net' : typeof v === 'string' && v.trim() === '' ? '' : v),
+    z
+      .string()
+      .refine((s) => s === '' || (URL.canParse(s) && /^https?:$/.test(new URL(s).protocol)), 'must be an http(s) URL (the LRCLIB lyrics API), or empty to turn lyrics off')
+      .transform((s) => s.replace(/\/+$/, '')),
+  ),
   MAX_TRACK_SECONDS: withDefault(intIn(10, 24 * 3600), '1200'),
   MAX_UPLOAD_MB: withDefault(intIn(1, 2000), '50'),
   DOWNLOAD_CONCURRENCY: withDefault(intIn(1, 16), '2'),
@@ -164,6 +172,8 @@ export interface Config {
      */
     readonly spotifyWebUrl?: string;
     readonly odesli?: { readonly apiUrl: string; readonly apiKey?: string };
+    /** `LRCLIB_API_URL`: lyrics for `/lyrics` and the audio's tags; undefined when lyrics are off. */
+    readonly lrclibApiUrl?: string;
     readonly maxTrackSeconds: number;
     readonly maxUploadMb: number;
     readonly downloadConcurrency: number;
@@ -256,6 +266,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       yandexMusicApiUrl: e.YANDEX_MUSIC_API_URL,
       spotifyWebUrl: e.SPOTIFY_WEB_URL,
       odesli: e.ODESLI_API_URL ? { apiUrl: e.ODESLI_API_URL, apiKey: e.ODESLI_API_KEY } : undefined,
+      lrclibApiUrl: e.LRCLIB_API_URL || undefined,
       maxTrackSeconds: e.MAX_TRACK_SECONDS,
       maxUploadMb: e.MAX_UPLOAD_MB,
       downloadConcurrency: e.DOWNLOAD_CONCURRENCY,

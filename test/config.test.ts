@@ -113,4 +113,11 @@ Config('SPOTIFY_WEB_URL defaults to open.spotify.com, can point at a mirror, and
   assert.match(problems[0]!, /^SPOTIFY_WEB_URL /);
 });
 
+Config('LRCLIB_API_URL defaults to lrclib.net, an empty value turns lyrics off, and a non-URL is named', () => {
+  assert.is(loadConfig(minimal).music.lrclibApiUrl, 'https://lrclib.net');
+  assert.is(loadConfig({ ...minimal, LRCLIB_API_URL: 'http://127.0.0.1:9/' }).music.lrclibApiUrl, 'http://127.0.0.1:9');
+  assert.is(loadConfig({ ...minimal, LRCLIB_API_URL: '' }).music.lrclibApiUrl, undefined);
+  assert.match(problemsOf({ ...minimal, LRCLIB_API_URL: 'lrclib' }).join('\n'), 'LRCLIB_API_URL must be an http(s) URL');
+});
+
 Config.run();

@@ -11,8 +11,17 @@ import { t } from '../i18n/translate.ts';
 import type { Logger } from '../log.ts';
 import { loggableError } from './errorHandler.ts';
 
-/** Every command, in menu order; those after `help` need Spotify. */
-export const BOT_COMMANDS = ['start', 'help', 'login', 'unlink', 'now', 'recent'] as const;
+/** Every command, in menu order. */
+export const BOT_COMMANDS = ['start', 'help', 'login', 'unlink', 'now', 'recent', 'lyrics'] as const;
+
+/** The commands that need Spotify login; `/lyrics` needs LRCLIB (it also works on a replied-to audio without Spotify). */
+const NEEDS_SPOTIFY: ReadonlySet<string> = new Set(['login', 'unlink', 'now', 'recent']);
+
+/** Which optional parts of the bot are on. */
+export interface MenuFeatures {
+  readonly spotify: boolean;
+  readonly lyrics: boolean;
+}
 
 /** Telegram language codes per menu language (`undefined`: the default for everyone else). */
 const MENUS: ReadonlyArray<{ locale: Locale; languageCode?: LanguageCode }> = [
@@ -24,20 +33,20 @@ const MENUS: ReadonlyArray<{ locale: Locale; languageCode?: LanguageCode }> = [
   { locale: 'ru', languageCode: 'kk' },
 ];
 
-/** The menu in one language; without Spotify only `/start` and `/help`. */
-export function commandMenu(locale: Locale, spotify: boolean): { command: string; description: string }[] {
-  const names = spotify ? BOT_COMMANDS : BOT_COMMANDS.slice(0, 2);
+/** The menu in one language: `/start` and `/help`, the Spotify commands with Spotify, `/lyrics` with lyrics. */
+export function commandMenu(locale: Locale, features: MenuFeatures): { command: string; description: string }[] {
+  const names = BOT_COMMANDS.filter((c) => (c === 'lyrics' ? features.lyrics : NEEDS_SPOTIFY.has(c) ? features.spotify : true));
   return names.map((command) => ({ command, description: t(locale, `command-${command}`) }));
 }
 
 /** Sets every menu within `timeoutMs`; resolves with the number that failed (each failure is logged). */
-export async function registerCommands(api: Api, logger: Logger, spotify: boolean, timeoutMs = 15_000): Promise<number> {
+export async function registerCommands(api: Api, logger: Logger, features: MenuFeatures, timeoutMs = 15_000): Promise<number> {
   // Bounded: with Telegram unreachable, auto-retry would hold start-up here indefinitely.
   // grammY types its signal with the abort-controller polyfill; Node's own is what it uses.
   const signal = AbortSignal.timeout(timeoutMs) as unknown as Parameters<Api['setMyCommands']>[2];
   const results = await Promise.allSettled(
     MENUS.map(({ locale, languageCode }) =>
-      api.setMyCommands(commandMenu(locale, spotify), languageCode ? { language_code: languageCode } : undefined, signal),
+      api.setMyCommands(commandMenu(locale, features), languageCode ? { language_code: languageCode } : undefined, signal),
     ),
   );
   let failed = 0;

@@ -5,7 +5,7 @@
  * one user handled in order) or a webhook route for the built-in HTTP server.
  *
  * Middleware: a prelude (update bookkeeping, i18n `ctx.locale`/`ctx.t`, the allowlist, the
- * per-user queue) → one router over the features (start/help, login, unlink, now, recent,
+ * per-user queue) → one router over the features (start/help, login, unlink, now, recent, lyrics,
  * download, inline of `composers/`, and music links and buttons of `musicChat/`) → the
  * fallback. Errors end at `bot.catch` (see `errorHandler.ts`).
  *
@@ -27,6 +27,7 @@ import type { Config } from '../config.ts';
 import type { Route } from '../http/route.ts';
 import type { LinkUseCases } from '../link/ports.ts';
 import type { LinkNotifier } from '../link/ports.ts';
+import type { LyricsClient } from '../lyrics/lrclib.ts';
 import type { Logger } from '../log.ts';
 import type { WebApiClient } from '../spotify/webApiClient.ts';
 import { createAllowlist } from './allowlist.ts';
@@ -35,6 +36,7 @@ import { downloadFeature } from './composers/download.ts';
 import { fallback } from './composers/fallback.ts';
 import { inlineFeature } from './composers/inline.ts';
 import { loginFeature } from './composers/login.ts';
+import { lyricsFeature } from './composers/lyrics.ts';
 import { nowFeature } from './composers/now.ts';
 import { recentFeature } from './composers/recent.ts';
 import { startFeature } from './composers/start.ts';
@@ -84,6 +86,8 @@ export interface BotDeps {
   spotify?: WebApiClient;
   /** The music pipeline; without it ⬇️ buttons say downloads are unavailable. */
   music?: MusicPort;
+  /** LRCLIB (absent when `LRCLIB_API_URL` is empty): `/lyrics` says lyrics are off without it. */
+  lyrics?: LyricsClient;
   logger: Logger;
   options?: BotOptions;
 }
@@ -146,6 +150,7 @@ export function createBot(deps: BotDeps): BotApp {
     ...(deps.links && { links: deps.links }),
     ...(deps.spotify && { spotify: deps.spotify }),
     ...(deps.music && { music: deps.music }),
+    ...(deps.lyrics && { lyrics: deps.lyrics }),
     logger,
     now: options.now ?? Date.now,
   };
@@ -161,6 +166,7 @@ export function createBot(deps: BotDeps): BotApp {
     unlinkFeature(services),
     nowFeature(services, spotifyReads),
     recentFeature(services, spotifyReads),
+    lyricsFeature(services, spotifyReads),
     downloadFeature(services),
     inlineFeature(services, limits.inlineReuseMs),
     ...(deps.music ? [deps.music.feature] : []),
@@ -219,7 +225,7 @@ export function createBot(deps: BotDeps): BotApp {
     if (started) return;
     started = true;
     await bot.init();
-    await registerCommands(bot.api, logger, Boolean(deps.links && deps.spotify));
+    await registerCommands(bot.api, logger, { spotify: Boolean(deps.links && deps.spotify), lyrics: Boolean(deps.lyrics) });
     if (webhook) {
       if (!config.http.publicBaseUrl || !config.telegram.webhookSecret) throw new Error('webhook mode needs PUBLIC_BASE_URL and WEBHOOK_SECRET');
       await bot.api.setWebhook(config.http.publicBaseUrl + WEBHOOK_PATH, {

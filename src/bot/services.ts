@@ -4,6 +4,7 @@
  * commands say so plainly; without `music` the ⬇️ buttons say downloads are unavailable.
  */
 import type { LinkUseCases } from '../link/ports.ts';
+import type { LyricsClient } from '../lyrics/lrclib.ts';
 import type { Logger } from '../log.ts';
 import type { WebApiClient } from '../spotify/webApiClient.ts';
 import type { MusicPort } from './musicChat/musicPort.ts';
@@ -13,6 +14,8 @@ export interface BotServices {
   readonly links?: LinkUseCases;
   readonly spotify?: WebApiClient;
   readonly music?: MusicPort;
+  /** LRCLIB; without it `/lyrics` says lyrics are off. */
+  readonly lyrics?: LyricsClient;
   readonly logger: Logger;
   /** Epoch ms, for "… ago" times; injectable so tests control it. */
   readonly now: () => number;

@@ -17,6 +17,7 @@ import * as assert from 'uvu/assert';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createBot, type BotApp, type BotOptions } from '../../src/bot/createBot.ts';
 import type { MusicPort } from '../../src/bot/musicChat/musicPort.ts';
+import type { LyricsClient } from '../../src/lyrics/lrclib.ts';
 import { NotifierRelay } from '../../src/bot/notifier.ts';
 import { WEBHOOK_PATH } from '../../src/bot/webhookRoute.ts';
 import { createCallbackRoute } from '../../src/http/callbackRoute.ts';
@@ -33,6 +34,8 @@ export interface BotHarnessOptions {
   /** Without it the bot runs as when Spotify login is off. Default true. */
   spotify?: boolean;
   music?: MusicPort;
+  /** The LRCLIB client (`/lyrics`); without it lyrics are off. */
+  lyrics?: LyricsClient;
   /** Extra environment for `loadConfig`. */
   env?: Record<string, string>;
   options?: BotOptions;
@@ -111,6 +114,7 @@ export async function startBotHarness(opts: BotHarnessOptions = {}): Promise<Bot
     config,
     ...(spotify && { links: link.links, spotify: link.webApi }),
     ...(opts.music && { music: opts.music }),
+    ...(opts.lyrics && { lyrics: opts.lyrics }),
     logger: link.logger,
     options: {
       // Flood control stays on, with limits no test reaches: tests send many messages to one chat.

@@ -81,6 +81,8 @@ export function appEnv(fakes: AppFakes, opts: { dataDir: string; port: number; k
     YTDLP_PROXY: '',
     ODESLI_API_URL: '',
     ODESLI_API_KEY: '',
+    // Lyrics off: nothing in these tests may ask the real LRCLIB.
+    LRCLIB_API_URL: '',
     LOG_LEVEL: 'info',
     ...opts.extra,
   };

@@ -10,6 +10,7 @@ help-text =
 
     /now – what is playing on your Spotify, with a download button
     /recent – your recently played tracks
+    /lyrics – the lyrics of what you are playing, or of an audio you reply to
     /login – connect your own Spotify account (or see its status)
     /unlink – disconnect Spotify and delete the bot's tokens
     /help – this text
@@ -130,3 +131,16 @@ notice-revoked-invalid-grant = Spotify ended the bot's access to your account, s
 notice-revoked-expired = Your Spotify connection expired: Spotify allows six months per login. Connect again to continue.
 notice-relink-soon = Your Spotify connection ends on { $date } (Spotify allows six months per login). Connect again before then to keep /now and /recent working.
 notice-slow-down = You are sending messages faster than I can answer, so I skip some of them. Wait a moment and send again what I did not answer.
+
+## Lyrics (/lyrics, from LRCLIB)
+
+command-lyrics = Lyrics of what is playing, or of an audio
+lyrics-disabled = Lyrics are turned off on this bot.
+lyrics-how-no-spotify = Send /lyrics as a reply to an audio message to get its lyrics.
+lyrics-nothing-playing = No track is playing on your Spotify. Play one, or send /lyrics as a reply to an audio message.
+lyrics-audio-untitled = This audio has no title, so I can't look up its lyrics.
+lyrics-heading = 🎤 { $song }
+lyrics-heading-page = 🎤 { $song } ({ $page }/{ $pages })
+lyrics-instrumental = { $song } is an instrumental: it has no lyrics.
+lyrics-missing = I found no lyrics for { $song }.
+lyrics-unavailable = The lyrics service is not answering right now. Try again later.
