@@ -137,14 +137,14 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       ? new AccountsClient({ accountsUrl: sc.accountsUrl, clientId: sc.clientId!, clientSecret: sc.clientSecret!, redirectUri: sc.redirectUri ?? '', onResponse })
       : undefined;
     const relay = new NotifierRelay();
+    // App-wide Spotify refusals (the owner's lapsed Premium): one warning, and a /readyz detail.
+    const spotifyHealth = new SpotifyAppHealth({ logger: logger.child({ module: 'spotify' }) });
     // The link service reads `GET /me` on its own, so it exists before the Web API client that
     // reads with its tokens.
     const links =
       accounts && config.features.spotifyLogin.enabled
-        ? new LinkService({ store, vault, accounts, profiles: createProfileReader({ apiUrl: sc.apiUrl, onResponse }), notifier: relay, logger })
+        ? new LinkService({ store, vault, accounts, profiles: createProfileReader({ apiUrl: sc.apiUrl, onResponse, appStatus: spotifyHealth.report.bind(spotifyHealth) }), notifier: relay, logger })
         : undefined;
-    // App-wide Spotify refusals (the owner's lapsed Premium): one warning, and a /readyz detail.
-    const spotifyHealth = new SpotifyAppHealth({ logger: logger.child({ module: 'spotify' }) });
     const spotify = accounts
       ? new WebApiClient({
           apiUrl: sc.apiUrl,

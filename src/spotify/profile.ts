@@ -7,7 +7,8 @@
 import { send, parseBody, type FetchLike, type HttpSettings, type OnResponse } from './http.ts';
 import { apiFailure } from './webApiClient.ts';
 import { ProfileBody, toProfile, type SpotifyProfile } from './webApiSchemas.ts';
-import { SpotifyUnauthorizedError } from './errors.ts';
+import type { SpotifyAppState } from './appHealth.ts';
+import { OwnerPremiumRequiredError, SpotifyUnauthorizedError } from './errors.ts';
 
 /** Where and how to ask. */
 export interface ProfileReaderOptions {
@@ -17,6 +18,8 @@ export interface ProfileReaderOptions {
   timeoutMs?: number;
   fetch?: FetchLike;
   onResponse?: OnResponse;
+  /** Told what the answer says about the app as a whole, as the Web API client tells it (`SpotifyAppHealth.report`). */
+  appStatus?: (state: SpotifyAppState) => void;
 }
 
 /**
@@ -34,7 +37,12 @@ export function createProfileReader(opts: ProfileReaderOptions): { meWithToken(a
     async meWithToken(accessToken) {
       const res = await send(http, 'me', url, { method: 'GET', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } });
       if (res.status === 401) throw new SpotifyUnauthorizedError('me');
-      if (res.status < 200 || res.status >= 300) throw apiFailure('me', res);
+      if (res.status < 200 || res.status >= 300) {
+        const failure = apiFailure('me', res);
+        if (failure instanceof OwnerPremiumRequiredError) opts.appStatus?.('owner-premium-required');
+        throw failure;
+      }
+      opts.appStatus?.('ok');
       return toProfile(parseBody('me', res, ProfileBody));
     },
   };

@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { AccountsClient } from '../../src/spotify/accountsClient.ts';
 import { OWNER_PREMIUM_DETAIL, SpotifyAppHealth, type SpotifyAppState } from '../../src/spotify/appHealth.ts';
 import { NotRegisteredError, OwnerPremiumRequiredError } from '../../src/spotify/errors.ts';
+import { createProfileReader } from '../../src/spotify/profile.ts';
 import { WebApiClient } from '../../src/spotify/webApiClient.ts';
 import { spotifyProblem } from '../../src/bot/spotifyProblems.ts';
 import { createMemoryLogger } from '../helpers/memoryLogger.ts';
@@ -64,6 +65,16 @@ Premium('the client reports ok again once Spotify accepts the app', async () => 
   await rejects(api.track(TRACK_WITH_ISRC.id));
   fake.setOwnerPremium(true);
   assert.is((await api.track(TRACK_WITH_ISRC.id))?.id, TRACK_WITH_ISRC.id);
+  assert.equal(states, ['owner-premium-required', 'ok']);
+});
+
+Premium('the login callback\'s GET /me tells the app\'s health too: refused for the owner\'s Premium, then ok', async () => {
+  const profiles = createProfileReader({ apiUrl: fake.apiUrl, appStatus: (s) => states.push(s) });
+  const token = fake.issueTokens('alice').accessToken;
+  fake.setOwnerPremium(false);
+  assert.instance(await rejects(profiles.meWithToken(token)), OwnerPremiumRequiredError);
+  fake.setOwnerPremium(true);
+  assert.is((await profiles.meWithToken(token)).id, 'alice');
   assert.equal(states, ['owner-premium-required', 'ok']);
 });
 
