@@ -1,13 +1,13 @@
 /**
  * Link service benchmark (prints, never asserts):
  *
- * (a) `getAccessToken` for N linked users (default 1000) with valid tokens and a warm cache,
+ * (a) `accessToken` for N linked users (default 1000) with valid tokens and a warm cache,
  *     round robin, against a baseline measured in the same run: a plain in-memory `Map`
  *     lookup plus one AES-256-GCM decrypt (node:crypto) of a token of the same size with the
  *     same AAD. Both run in the same awaited loop, interleaved, median of several rounds.
- *     Prints ops/s of both, the ratio (target ≥ 0.3) and p50/p99 latency of getAccessToken
+ *     Prints ops/s of both, the ratio (target ≥ 0.3) and p50/p99 latency of accessToken
  *     (target p99 < 1 ms).
- * (b) 1,000 concurrent `getAccessToken` calls for one user whose token has expired, against
+ * (b) 1,000 concurrent `accessToken` calls for one user whose token has expired, against
  *     the local fake accounts server (refresh-token rotation on): prints how many token
  *     requests reached it (must be exactly 1).
  *
@@ -70,7 +70,7 @@ async function benchHotPath(h: LinkHarness, ids: number[]): Promise<void> {
   const ops = env('LINK_BENCH_OPS', 200_000);
   const sample = await h.links.accessToken(ids[0]!);
   for (const id of ids) await h.links.accessToken(id); // warm: snapshot and data key cached
-  console.log(`(a) getAccessToken for ${ids.length} linked users with valid tokens (token length ${sample.length})`);
+  console.log(`(a) accessToken for ${ids.length} linked users with valid tokens (token length ${sample.length})`);
 
   const baseline = makeBaseline(ids, sample.length);
   const service = (id: number) => h.links.accessToken(id);
@@ -85,7 +85,7 @@ async function benchHotPath(h: LinkHarness, ids: number[]): Promise<void> {
   const b = median(base);
   const l = median(link);
   console.log(`    baseline (Map + AES-256-GCM decrypt): ${fmt(b)} ops/s`);
-  console.log(`    getAccessToken (valid, warm):         ${fmt(l)} ops/s`);
+  console.log(`    accessToken (valid, warm):            ${fmt(l)} ops/s`);
   console.log(`    ratio ${(l / b).toFixed(2)} (target ≥ 0.3)`);
 
   const samples = new Float64Array(Math.min(ops, 100_000));
@@ -96,7 +96,7 @@ async function benchHotPath(h: LinkHarness, ids: number[]): Promise<void> {
   }
   samples.sort();
   const us = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
-  console.log(`    getAccessToken latency p50 ${us(percentile(samples, 0.5))}, p99 ${us(percentile(samples, 0.99))} (target p99 < 1 ms), max ${us(samples[samples.length - 1]!)}`);
+  console.log(`    accessToken latency p50 ${us(percentile(samples, 0.5))}, p99 ${us(percentile(samples, 0.99))} (target p99 < 1 ms), max ${us(samples[samples.length - 1]!)}`);
 }
 
 /** (b); returns the line to print. Run while the fake's keep-alive connections are fresh. */
@@ -109,7 +109,7 @@ async function benchStampede(h: LinkHarness): Promise<string> {
   const tokens = await Promise.all(Array.from({ length: 1000 }, () => h.links.accessToken(userId)));
   const ms = performance.now() - started;
   const requests = h.spotify.count('token', { grantType: 'refresh_token' }) - before;
-  return `(b) 1,000 concurrent getAccessToken, expired token: ${requests} token request(s) (must be 1), ${new Set(tokens).size} distinct token(s), ${fmt(ms)} ms`;
+  return `(b) 1,000 concurrent accessToken, expired token: ${requests} token request(s) (must be 1), ${new Set(tokens).size} distinct token(s), ${fmt(ms)} ms`;
 }
 
 /** Runs both parts and prints their figures. */

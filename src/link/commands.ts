@@ -65,7 +65,7 @@ export interface ExpireLogin extends At {
 }
 
 /**
- * `getAccessToken` is about to call Spotify. With `recover: true` a refresh left in flight
+ * `accessToken` is about to call Spotify. With `recover: true` a refresh left in flight
  * by a crash is first closed as `RefreshFailed { reason: 'interrupted' }` (use it on start-up
  * for every stream found in `refreshing`).
  */
