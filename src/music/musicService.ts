@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RootDb } from '../../eventlog/index.ts';
 import type { Config } from '../config.ts';
+import type { LyricsClient } from '../lyrics/lrclib.ts';
 import type { MusicMetrics } from '../metrics/musicMetrics.ts';
 import { openAudioCache, type AudioCache, type CachedAudio } from './cache/audioCache.ts';
 import { createDownloader, type Downloader } from './download/downloader.ts';
@@ -96,6 +97,8 @@ export interface MusicServiceDeps {
   readonly logger: Logger;
   /** The search step (default: YouTube Music and YouTube through yt-dlp). */
   readonly search?: SearchSource;
+  /** LRCLIB: found lyrics are written into the files' tags; without it, none are looked up. */
+  readonly lyrics?: LyricsClient;
   /** Where jobs, cache hits and misses are counted (default: nowhere). */
   readonly metrics?: MusicMetrics;
   readonly options?: MusicServiceOptions;
@@ -172,7 +175,7 @@ export function createMusicService(deps: MusicServiceDeps): MusicService {
   const maxBytes = m.maxUploadMb * 1024 * 1024;
   const downloader =
     o.downloader ??
-    createDownloader({ ytdlp, ffmpegPath: m.ffmpegPath, format: o.format, maxSeconds: m.maxTrackSeconds, maxBytes, tempRoot: o.tempRoot, meter, allowPrivateAddresses: o.allowPrivateAddresses, logger });
+    createDownloader({ ytdlp, ffmpegPath: m.ffmpegPath, format: o.format, maxSeconds: m.maxTrackSeconds, maxBytes, tempRoot: o.tempRoot, meter, allowPrivateAddresses: o.allowPrivateAddresses, lyrics: deps.lyrics, logger });
   const cache: AudioCache = openAudioCache(deps.db);
   const queue = new DownloadQueue({ concurrency: m.downloadConcurrency, perUserWaiting: o.perUserWaiting, jobTimeoutMs: o.jobTimeoutMs });
   const odesli = m.odesli ? createOdesli({ apiUrl: m.odesli.apiUrl, apiKey: m.odesli.apiKey, fetch: o.fetch, logger }) : undefined;

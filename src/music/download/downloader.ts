@@ -7,12 +7,14 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { LyricsClient, LyricsQuery } from '../../lyrics/lrclib.ts';
 import { MusicError } from '../errors.ts';
 import type { TrackInfo } from '../types.ts';
 import { ffmpegFinalize, type AudioFormat, type AudioTags } from '../tools/ffmpeg.ts';
 import type { ToolMeter } from '../tools/runProcess.ts';
 import { ytDlpDownload, type MediaInfo, type YtDlpSettings } from '../tools/ytDlp.ts';
 import { fetchCover } from './fetchCover.ts';
+import { addId3Lyrics } from './id3Lyrics.ts';
 import { addMp4FreeformTag } from './mp4Freeform.ts';
 import { audioTagsFrom } from './tagsFromInfo.ts';
 import { createJobDir, removeJobDir } from './tempDirs.ts';
@@ -36,8 +38,21 @@ export interface DownloaderOptions {
   readonly meter?: ToolMeter;
   /** Lets covers come from private addresses (tests' local servers; see `fetchCover`). */
   readonly allowPrivateAddresses?: boolean;
+  /** LRCLIB: found lyrics go into the file's tags (best effort, see {@link LYRICS_BUDGET_MS}). */
+  readonly lyrics?: LyricsClient;
+  /** The lyrics lookup's budget (default {@link LYRICS_BUDGET_MS}). */
+  readonly lyricsTimeoutMs?: number;
   readonly logger?: Logger;
 }
+
+/**
+ * How long a download waits for LRCLIB. Short: the lookup runs beside yt-dlp or the cover
+ * fetch, and lyrics are a nicety that never delays an audio by much nor fails it.
+ */
+export const LYRICS_BUDGET_MS = 3000;
+
+/** Characters of lyrics written at most (they travel in ffmpeg's argv; songs are far shorter). */
+const MAX_LYRICS_CHARS = 30_000;
 
 /** One download request. */
 export interface DownloadRequest {
@@ -102,6 +117,9 @@ export function createDownloader(o: DownloaderOptions): Downloader {
     // The service's cover is fetched while yt-dlp works; yt-dlp's thumbnail only if needed.
     const early = req.track?.coverUrl ? fetchCover(req.track.coverUrl, dir, coverOptions) : undefined;
     early?.catch(() => undefined);
+    // With the service's metadata the tags are known already: look the lyrics up meanwhile too.
+    const t = req.track;
+    const earlyLyrics = t ? findLyrics({ title: t.title, artist: t.artists[0], album: t.album, durationSec: t.durationSec }, req.signal) : undefined;
     const { info, file } = await ytDlpDownload(o.ytdlp, req.url, dir, {
       maxSeconds: o.maxSeconds,
       maxBytes: o.maxBytes,
@@ -109,7 +127,9 @@ export function createDownloader(o: DownloaderOptions): Downloader {
       signal: req.signal,
     });
     const cover = (await early) ?? (await fetchCover(info.thumbnail, dir, coverOptions));
-    const tags = audioTagsFrom(req.track, info);
+    const named = audioTagsFrom(req.track, info);
+    const found = await (earlyLyrics ?? findLyrics({ ...named, durationSec: info.durationSec }, req.signal));
+    const tags: AudioTags = { ...named, ...(found && { lyrics: found }) };
     const output = join(dir, `audio.${format}`);
     const base = { ffmpegPath: o.ffmpegPath, source: file, cover, output, thumbnail: join(dir, 'thumb.jpg'), format, tags, signal: req.signal, meter: o.meter };
     const timeoutMs = o.ffmpegTimeoutMs ?? 2 * 60_000;
@@ -124,6 +144,9 @@ export function createDownloader(o: DownloaderOptions): Downloader {
     }
     if (format === 'm4a' && tags.isrc) {
       await addMp4FreeformTag(output, 'ISRC', tags.isrc).catch((err: unknown) => o.logger?.debug({ err }, 'ISRC tag not written'));
+    }
+    if (format === 'mp3' && tags.lyrics) {
+      await addId3Lyrics(output, tags.lyrics).catch((err: unknown) => o.logger?.debug({ err }, 'lyrics tag not written'));
     }
     const sizeBytes = (await stat(output)).size;
     if (sizeBytes > o.maxBytes) throw new MusicError('MUSIC_TOO_LARGE', `the file is ${sizeBytes} bytes, the limit is ${o.maxBytes}`);
@@ -153,6 +176,22 @@ export function createDownloader(o: DownloaderOptions): Downloader {
         await removeJobDir(dir);
       },
     };
+  }
+
+  /** The plain lyrics of a track, or undefined: no client, a miss, an instrumental, or any failure. */
+  async function findLyrics(q: Partial<LyricsQuery> & { title: string }, signal: AbortSignal | undefined): Promise<string | undefined> {
+    // Without an artist a title alone matches too loosely to write into someone's file.
+    if (!o.lyrics || !q.artist) return undefined;
+    try {
+      const result = await o.lyrics.find(
+        { title: q.title, artist: q.artist, ...(q.album && { album: q.album }), ...(q.durationSec !== undefined && { durationSec: q.durationSec }) },
+        { timeoutMs: o.lyricsTimeoutMs ?? LYRICS_BUDGET_MS, ...(signal && { signal }) },
+      );
+      return result.kind === 'found' ? result.text.slice(0, MAX_LYRICS_CHARS) : undefined;
+    } catch (err) {
+      o.logger?.debug({ err }, 'no lyrics for the tags');
+      return undefined;
+    }
   }
 }
 

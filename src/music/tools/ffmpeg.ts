@@ -16,6 +16,11 @@ export interface AudioTags {
   readonly artist?: string;
   readonly album?: string;
   readonly isrc?: string;
+  /**
+   * Unsynchronised lyrics. M4A gets them here (the iPod muxer writes `lyrics` as `©lyr`); MP3
+   * after ffmpeg, by `addId3Lyrics` (ffmpeg's ID3 writer has no `USLT` frame).
+   */
+  readonly lyrics?: string;
 }
 
 /** The image formats a cover may have; checked by its first bytes before ffmpeg sees it. */
@@ -83,6 +88,7 @@ export function finalizeArgs(i: FinalizeInput): string[] {
     tag('TSRC', i.tags.isrc);
     args.push('-id3v2_version', '3', '-f', 'mp3', i.output);
   } else {
+    tag('lyrics', i.tags.lyrics);
     args.push('-f', 'ipod', i.output);
   }
   if (i.cover) args.push('-map', '[thumb]', '-frames:v', '1', '-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2', i.thumbnail);
