@@ -4,8 +4,8 @@
  *
  * | service | base to configure | routes |
  * | --- | --- | --- |
- * | Deezer API | `deezerApiUrl` | `/track/<id>`, `/album/<id>` (errors as 200 + `error`, like Deezer) |
- * | iTunes lookup | `itunesApiUrl` | `/lookup?id=&country=&entity=song` |
+ * | Deezer API | `deezerApiUrl` | `/track/<id>`, `/album/<id>`, `/search?q=&limit=` (errors as 200 + `error`, like Deezer) |
+ * | iTunes Search API | `itunesApiUrl` | `/lookup?id=&country=&entity=song`, `/search?term=&entity=song&limit=` |
  * | Yandex Music API | `yandexApiUrl` | `/tracks/<id>`, `/albums/<id>/with-tracks` |
  * | Yandex Music pages | `yandexWebUrl` | `/album/<a>/track/<t>`, `/track/<t>` (`og:` tags) |
  * | Tidal pages | `tidalWebUrl` | `/browse/track/<id>` |
@@ -14,6 +14,9 @@
  * | short links | `shortBase(host)` | `/<code>` → 302 to the registered target |
  *
  * `yandexMode`: `ok`, `api-refuses` (451, then the page works) or `refuses` (both refuse).
+ * `searchMode` (Deezer and iTunes search only): `ok`, `down` (HTTP 503) or `hang` (no answer).
+ * The searches find a track whose title and artists hold every word of the query (lower
+ * case, no transliteration: the real services' ranking is theirs, not modelled here).
  *
  * Each body prints only fields the real service prints (a subset), in the real types; the
  * source of each shape is named beside it. Covers appear only when a test gives a (local)
@@ -63,6 +66,7 @@ export interface FakeMusicSources {
   /** What Odesli answers for a page URL (a `linksByPlatform` body), or a status. */
   setOdesli(answer: Record<string, unknown> | number): void;
   yandexMode: 'ok' | 'api-refuses' | 'refuses';
+  searchMode: 'ok' | 'down' | 'hang';
   /** Paths requested so far, in order. */
   readonly requests: string[];
   close(): Promise<void>;
@@ -89,7 +93,17 @@ export async function startFakeMusicSources(): Promise<FakeMusicSources> {
   const shorts = new Map<string, string>();
   let odesli: Record<string, unknown> | number = 404;
   const requests: string[] = [];
-  const state = { yandexMode: 'ok' as FakeMusicSources['yandexMode'] };
+  const state = { yandexMode: 'ok' as FakeMusicSources['yandexMode'], searchMode: 'ok' as FakeMusicSources['searchMode'] };
+  const words = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const found = <T extends FakeSourceTrack>(all: Iterable<T>, query: string, limit: number): T[] => {
+    const wanted = words(query);
+    const hits = [...all].filter((t) => {
+      const have = new Set(words(`${t.title} ${t.artists.join(' ')}`));
+      return wanted.length > 0 && wanted.every((w) => have.has(w));
+    });
+    return hits.slice(0, limit);
+  };
+  const limitOf = (url: URL, fallback: number) => Math.max(1, Number(url.searchParams.get('limit') ?? fallback) || fallback);
 
   // Deezer's track object (developers.deezer.com/api/track): numeric `id` and `duration`
   // (seconds), `isrc` a string, `explicit_lyrics` a boolean, `contributors` artist objects with
@@ -116,11 +130,41 @@ export async function startFakeMusicSources(): Promise<FakeMusicSources> {
     artist: { id: 1000, name: t.artists[0] ?? '', type: 'artist' }, type: 'track',
   });
 
+  // An entry of Deezer's `/search` `data` (developers.deezer.com/api/search; recorded answers in
+  // HornRyRy/Groove-Project client/notes.md and LauraVZuluaga/music-app src/common/fakes/songs.ts):
+  // shorter than /track/<id>: `title_short`, `title_version`, `rank`, the main `artist` only, no
+  // `isrc`, no `contributors`. `preview`, `md5_image` and the pictures are left out.
+  const deezerSearchEntry = (t: FakeSourceTrack) => ({
+    id: Number(t.id), readable: true, title: t.title, title_short: t.title, title_version: '', link: `https://www.deezer.com/track/${t.id}`,
+    duration: t.seconds, rank: 500000, explicit_lyrics: false, explicit_content_lyrics: 0, explicit_content_cover: 0,
+    artist: { ...deezerArtist(t.artists[0] ?? '', 0), tracklist: `https://api.deezer.com/artist/1000/top?limit=50` },
+    album: { id: 302127, title: t.album ?? t.title, tracklist: 'https://api.deezer.com/album/302127/tracks', type: 'album' },
+    type: 'track',
+  });
+  // Apple's iTunes Search API result for a song: the same fields as a lookup (see /itunes/lookup).
+  const itunesSong = (t: FakeSourceTrack) => ({
+    wrapperType: 'track', kind: 'song', trackId: Number(t.id), collectionId: 1558533900, trackName: t.title, artistName: t.artists.join(' & '),
+    collectionName: t.album ?? t.title, trackViewUrl: `https://music.apple.com/us/album/x/1558533900?i=${t.id}&uo=4`, ...(t.coverUrl && { artworkUrl100: t.coverUrl }),
+    trackTimeMillis: t.seconds * 1000, trackExplicitness: 'notExplicit', country: 'USA', isStreamable: true,
+  });
+
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://x');
     const p = url.pathname;
     requests.push(p + url.search);
     let m: RegExpExecArray | null;
+    if (p === '/deezer/search' || p === '/itunes/search') {
+      if (state.searchMode === 'hang') return; // never answers: the client's budget must end it
+      if (state.searchMode === 'down') return html(res, 503, {}, 'Service Unavailable');
+      if (p === '/deezer/search') {
+        const hits = found(deezer.values(), url.searchParams.get('q') ?? '', limitOf(url, 25));
+        return json(res, 200, { data: hits.map(deezerSearchEntry), total: hits.length });
+      }
+      // Apple's search serves text/javascript like the lookup; `entity=song` gives only songs.
+      const hits = found(itunes.values(), url.searchParams.get('term') ?? '', limitOf(url, 50));
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(JSON.stringify({ resultCount: hits.length, results: hits.map(itunesSong) }));
+      return;
+    }
     if ((m = /^\/deezer\/track\/(\d+)$/.exec(p))) {
       const t = deezer.get(m[1]!);
       return t ? json(res, 200, deezerTrack(t)) : json(res, 200, { error: { type: 'DataException', message: 'no data', code: 800 } });
@@ -137,9 +181,7 @@ export async function startFakeMusicSources(): Promise<FakeMusicSources> {
       // `trackExplicitness`; Apple serves it as text/javascript. An unknown id: resultCount 0.
       // The artwork is left out unless the test gives a (local, …/100x100bb.jpg) URL.
       const t = itunes.get(url.searchParams.get('id') ?? '');
-      const results = t
-        ? [{ wrapperType: 'track', kind: 'song', trackId: Number(t.id), collectionId: 1558533900, trackName: t.title, artistName: t.artists.join(' & '), collectionName: t.album ?? t.title, trackViewUrl: `https://music.apple.com/us/album/x/1558533900?i=${t.id}&uo=4`, ...(t.coverUrl && { artworkUrl100: t.coverUrl }), trackTimeMillis: t.seconds * 1000, trackExplicitness: 'notExplicit', country: 'USA', isStreamable: true }]
-        : [];
+      const results = t ? [itunesSong(t)] : [];
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(JSON.stringify({ resultCount: results.length, results }));
       return;
     }
@@ -230,6 +272,12 @@ export async function startFakeMusicSources(): Promise<FakeMusicSources> {
     },
     set yandexMode(v) {
       state.yandexMode = v;
+    },
+    get searchMode() {
+      return state.searchMode;
+    },
+    set searchMode(v) {
+      state.searchMode = v;
     },
     requests,
     async close() {
