@@ -158,7 +158,9 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     // LRCLIB for /lyrics and the lyrics tag of downloads; off when LRCLIB_API_URL is empty.
     const lyrics = config.music.lrclibApiUrl ? createLrclibClient({ baseUrl: config.music.lrclibApiUrl }) : undefined;
     // The music pipeline's file_id cache is a keyspace of store.db, so backups include it.
-    const music = createMusicService({ config, db: store.db, spotify, ...(lyrics && { lyrics }), logger, metrics: metrics.music });
+    // The text search also asks Spotify's catalogue, with the app's token, when Spotify is configured.
+    const spotifySearch = accounts && { apiUrl: sc.apiUrl, appToken: (o?: { forceRefresh?: boolean }) => accounts.clientCredentialsToken(o) };
+    const music = createMusicService({ config, db: store.db, spotify, ...(spotifySearch && { spotifySearch }), ...(lyrics && { lyrics }), logger, metrics: metrics.music });
     metrics.watchMusicQueue(() => music.queue.stats());
     stopStep('downloads', 'wait', () => music.queue.idle()); // let jobs in hand finish…
     stopStep('music', 'close', () => music.close()); // …then abort what is left

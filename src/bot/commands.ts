@@ -12,7 +12,7 @@ import type { Logger } from '../log.ts';
 import { loggableError } from './errorHandler.ts';
 
 /** Every command, in menu order. */
-export const BOT_COMMANDS = ['start', 'help', 'login', 'unlink', 'now', 'recent', 'lyrics'] as const;
+export const BOT_COMMANDS = ['start', 'help', 'search', 'login', 'unlink', 'now', 'recent', 'lyrics'] as const;
 
 /** The commands that need Spotify login; `/lyrics` needs LRCLIB (it also works on a replied-to audio without Spotify). */
 const NEEDS_SPOTIFY: ReadonlySet<string> = new Set(['login', 'unlink', 'now', 'recent']);
@@ -21,6 +21,8 @@ const NEEDS_SPOTIFY: ReadonlySet<string> = new Set(['login', 'unlink', 'now', 'r
 export interface MenuFeatures {
   readonly spotify: boolean;
   readonly lyrics: boolean;
+  /** The music pipeline (`/search` finds songs by name and sends them). */
+  readonly search: boolean;
 }
 
 /** Telegram language codes per menu language (`undefined`: the default for everyone else). */
@@ -33,9 +35,9 @@ const MENUS: ReadonlyArray<{ locale: Locale; languageCode?: LanguageCode }> = [
   { locale: 'ru', languageCode: 'kk' },
 ];
 
-/** The menu in one language: `/start` and `/help`, the Spotify commands with Spotify, `/lyrics` with lyrics. */
+/** The menu in one language: `/start` and `/help`, `/search` with music, the Spotify commands with Spotify, `/lyrics` with lyrics. */
 export function commandMenu(locale: Locale, features: MenuFeatures): { command: string; description: string }[] {
-  const names = BOT_COMMANDS.filter((c) => (c === 'lyrics' ? features.lyrics : NEEDS_SPOTIFY.has(c) ? features.spotify : true));
+  const names = BOT_COMMANDS.filter((c) => (c === 'lyrics' ? features.lyrics : c === 'search' ? features.search : NEEDS_SPOTIFY.has(c) ? features.spotify : true));
   return names.map((command) => ({ command, description: t(locale, `command-${command}`) }));
 }
 

@@ -225,7 +225,7 @@ export function createBot(deps: BotDeps): BotApp {
     if (started) return;
     started = true;
     await bot.init();
-    await registerCommands(bot.api, logger, { spotify: Boolean(deps.links && deps.spotify), lyrics: Boolean(deps.lyrics) });
+    await registerCommands(bot.api, logger, { spotify: Boolean(deps.links && deps.spotify), lyrics: Boolean(deps.lyrics), search: Boolean(deps.music) });
     if (webhook) {
       if (!config.http.publicBaseUrl || !config.telegram.webhookSecret) throw new Error('webhook mode needs PUBLIC_BASE_URL and WEBHOOK_SECRET');
       await bot.api.setWebhook(config.http.publicBaseUrl + WEBHOOK_PATH, {

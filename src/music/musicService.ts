@@ -30,6 +30,8 @@ import { createSpotifyResolver, type SpotifyTrackReader } from './resolvers/spot
 import { createTidalResolver } from './resolvers/tidalResolver.ts';
 import { createYandexResolver } from './resolvers/yandexResolver.ts';
 import type { SearchSource } from './search/searchSource.ts';
+import { createDeezerSearch, createItunesSearch, createSpotifySearch } from './textSearch/catalogClients.ts';
+import { TextSearch } from './textSearch/textSearch.ts';
 import { createYtDlpSearch } from './search/ytDlpSearch.ts';
 import type { AudioFormat } from './tools/ffmpeg.ts';
 import { ToolMeter } from './tools/runProcess.ts';
@@ -81,6 +83,8 @@ export interface MusicServiceOptions {
   readonly allowPrivateAddresses?: boolean;
   readonly meter?: ToolMeter;
   readonly now?: () => number;
+  /** The text search's whole budget (default 1200 ms). */
+  readonly textSearchBudgetMs?: number;
 }
 
 /** What {@link createMusicService} needs. */
@@ -101,6 +105,11 @@ export interface MusicServiceDeps {
   readonly lyrics?: LyricsClient;
   /** Where jobs, cache hits and misses are counted (default: nowhere). */
   readonly metrics?: MusicMetrics;
+  /**
+   * Spotify's search for the text search (`SPOTIFY_API_URL` and the app's client-credentials
+   * token); without it only Deezer and iTunes are searched.
+   */
+  readonly spotifySearch?: { readonly apiUrl: string; readonly appToken: (opts?: { forceRefresh?: boolean }) => Promise<string> };
   readonly options?: MusicServiceOptions;
 }
 
@@ -118,6 +127,8 @@ export interface MusicService {
   /** Runs one request (inside a queue job). */
   run(request: MusicRequest, sink: MusicSink, signal: AbortSignal): Promise<void>;
   readonly queue: DownloadQueue;
+  /** Finding songs by name (Deezer, iTunes and, when configured, Spotify). */
+  readonly textSearch: TextSearch;
   /** The limits users are told about. */
   readonly limits: { readonly maxTrackSeconds: number; readonly maxUploadMb: number };
   /** Time spent in yt-dlp and ffmpeg (the benchmark reads it). */
@@ -192,6 +203,16 @@ export function createMusicService(deps: MusicServiceDeps): MusicService {
     metrics,
     now: o.now ?? Date.now,
   });
+  const catalog = { fetch: o.fetch };
+  const textSearch = new TextSearch({
+    sources: [
+      createDeezerSearch({ ...catalog, apiUrl: m.deezerApiUrl }),
+      createItunesSearch({ ...catalog, apiUrl: m.itunesApiUrl }),
+      ...(deps.spotifySearch ? [createSpotifySearch({ ...catalog, ...deps.spotifySearch })] : []),
+    ],
+    budgetMs: o.textSearchBudgetMs,
+    onSourceFailed: (source, err) => logger.debug({ source, code: (err as { code?: unknown }).code }, 'text search: a catalogue did not answer'),
+  });
   void sweepStaleJobDirs(o.tempRoot).then((n) => n > 0 && logger.info({ removed: n }, 'removed stale download directories'));
 
   return {
@@ -200,6 +221,7 @@ export function createMusicService(deps: MusicServiceDeps): MusicService {
     forget: (key) => cache.delete([key]),
     run: (request, sink, signal) => pipeline.run(request, sink, signal),
     queue,
+    textSearch,
     limits: { maxTrackSeconds: m.maxTrackSeconds, maxUploadMb: m.maxUploadMb },
     meter,
     metrics,

@@ -2,13 +2,16 @@
  * The music feature of the bot, routed like the others (`../routing.ts`): messages with
  * music links (in the text, a caption or hidden behind a word as a `text_link`), and the
  * pipeline's own buttons (cancel, pick a candidate, pick an album track; the `music` kind of
- * `../callbackData.ts`). A message without music links goes on to the fallback.
+ * `../callbackData.ts`). A private text that is neither a link nor a command, and `/search`
+ * (`/s`) anywhere, is a text search (`searchChat.ts`), whose result buttons are choices like
+ * an album's tracks. Any other message without music links goes on to the fallback.
  */
 import type { MessageEntity } from 'grammy/types';
 import type { BotContext } from '../context.ts';
-import type { BotFeature, CallbackContext, MessageContext } from '../routing.ts';
+import type { BotFeature, CallbackContext, CommandContext, MessageContext } from '../routing.ts';
 import type { MusicAction } from './callbackData.ts';
 import type { ChoiceStore } from './choiceStore.ts';
+import { answerSearch, type SearchChatDeps } from './searchChat.ts';
 import type { MusicRequests, RequestOrigin } from './musicRequests.ts';
 import type { MusicService } from '../../music/musicService.ts';
 
@@ -17,6 +20,8 @@ export interface MusicFeatureDeps {
   readonly service: MusicService;
   readonly requests: MusicRequests;
   readonly choices: ChoiceStore;
+  /** Searches per user per minute (see `searchChat.ts`). */
+  readonly searchRate: SearchChatDeps['rate'];
 }
 
 /** The origin of a request made through `ctx`; undefined without a user. */
@@ -42,7 +47,8 @@ async function onMessage(d: MusicFeatureDeps, ctx: MessageContext): Promise<bool
   const parsed = d.service.parse(text, linkedUrls(msg.entities ?? msg.caption_entities));
   if (parsed.links.length === 0) {
     // Only a private chat hears about unsupported music links: in groups people share all sorts.
-    if (parsed.unsupported.length === 0 || ctx.chat.type !== 'private') return false;
+    if (parsed.unsupported.length === 0) return ctx.chat.type === 'private' ? searchByText(d, ctx) : false;
+    if (ctx.chat.type !== 'private') return false;
     const hosts = [...new Set(parsed.unsupported.map((u) => u.host))].join(', ');
     await ctx.reply(ctx.t('music-unsupported-links', { hosts }), { reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true } });
     return true;
@@ -55,6 +61,22 @@ async function onMessage(d: MusicFeatureDeps, ctx: MessageContext): Promise<bool
   }
   for (const link of parsed.links.slice(0, limit)) await d.requests.start(origin, link);
   return true;
+}
+
+/**
+ * A private text without links: a song's name to search. Not a caption (a photo is not a
+ * query) and not a command we do not know (the fallback answers those).
+ */
+async function searchByText(d: MusicFeatureDeps, ctx: MessageContext): Promise<boolean> {
+  const text = ctx.message.text;
+  if (text === undefined || text.startsWith('/') || !ctx.from) return false;
+  await answerSearch({ service: d.service, choices: d.choices, rate: d.searchRate }, ctx as MessageContext & { from: NonNullable<MessageContext['from']> }, text, ctx.message.message_id);
+  return true;
+}
+
+/** `/search <words>` and `/s <words>`, in any chat. */
+async function onSearchCommand(d: MusicFeatureDeps, ctx: CommandContext, payload: string): Promise<void> {
+  await answerSearch({ service: d.service, choices: d.choices, rate: d.searchRate }, ctx, payload, ctx.message.message_id);
 }
 
 /** A press on one of the pipeline's buttons: cancel a request, or take an entry of a stored choice. */
@@ -80,6 +102,7 @@ async function onButton(d: MusicFeatureDeps, ctx: CallbackContext, action: Music
 export function musicFeature(d: MusicFeatureDeps): BotFeature {
   return {
     messages: (ctx) => onMessage(d, ctx),
+    commands: { search: (ctx, payload) => onSearchCommand(d, ctx, payload), s: (ctx, payload) => onSearchCommand(d, ctx, payload) },
     callbacks: { music: (ctx, { action }) => onButton(d, ctx, action) },
   };
 }

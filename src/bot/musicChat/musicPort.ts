@@ -13,6 +13,7 @@ import type { BotContext } from '../context.ts';
 import type { BotFeature } from '../routing.ts';
 import { parseUrl } from '../../music/links/index.ts';
 import type { MusicService } from '../../music/musicService.ts';
+import { UserRateLimit } from '../userRateLimit.ts';
 import { ChoiceStore } from './choiceStore.ts';
 import { musicFeature, originOf } from './musicFeature.ts';
 import { MusicRequests, type MusicRequestsOptions } from './musicRequests.ts';
@@ -33,14 +34,26 @@ export interface MusicPort {
 /** Optional tuning of {@link createMusicPort}. */
 export type MusicPortOptions = Partial<Pick<MusicRequestsOptions, 'progressIntervalMs' | 'progressClock' | 'chatActionEveryMs'>> & {
   readonly choices?: ChoiceStore;
+  /** Text searches a user may start per minute (default {@link SEARCHES_PER_MINUTE}). */
+  readonly searchesPerMinute?: number;
+  /** Epoch ms for the search rate (default `Date.now`). */
+  readonly now?: () => number;
 };
+
+/**
+ * Each search asks up to three outside catalogues: generous for a person typing song names,
+ * not for a script (Deezer's public API allows 50 requests per 5 s for the whole bot).
+ */
+export const SEARCHES_PER_MINUTE = 12;
 
 /** Wires the music feature and the ⬇️ Download / inline helpers onto `service`. */
 export function createMusicPort(service: MusicService, options: MusicPortOptions = {}): MusicPort {
   const choices = options.choices ?? new ChoiceStore();
-  const requests = new MusicRequests({ service, choices, limits: service.limits, ...options });
+  const { searchesPerMinute, now, ...requestOptions } = options;
+  const requests = new MusicRequests({ service, choices, limits: service.limits, ...requestOptions });
+  const searchRate = new UserRateLimit(searchesPerMinute ?? SEARCHES_PER_MINUTE, 60_000, now ?? Date.now);
   return {
-    feature: musicFeature({ service, requests, choices }),
+    feature: musicFeature({ service, requests, choices, searchRate }),
     /**
      * Queues the track for the chat of `ctx` (the user's private chat for inline messages).
      * Resolves once queued or sent from the cache; never answers the callback query.

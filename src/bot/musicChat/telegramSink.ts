@@ -55,7 +55,7 @@ export async function sendCachedAudio(scope: ChatScope, audio: CachedAudio, link
   }
 }
 
-/** `3:07`. */
+/** `3:07` (also the search results' labels). */
 export function clock(sec: number | undefined): string {
   if (sec === undefined) return '';
   const s = Math.round(sec);

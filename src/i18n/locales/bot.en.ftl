@@ -8,6 +8,7 @@ start-greeting = Hi, { $name }!
 help-text =
     I turn music links into audio files and show what you listen to on Spotify.
 
+    /search – find a song by its name (here you can also just send the name)
     /now – what is playing on your Spotify, with a download button
     /recent – your recently played tracks
     /lyrics – the lyrics of what you are playing, or of an audio you reply to
@@ -135,6 +136,7 @@ notice-slow-down = You are sending messages faster than I can answer, so I skip 
 ## Lyrics (/lyrics, from LRCLIB)
 
 command-lyrics = Lyrics of what is playing, or of an audio
+command-search = Find a song by its name
 lyrics-disabled = Lyrics are turned off on this bot.
 lyrics-how-no-spotify = Send /lyrics as a reply to an audio message to get its lyrics.
 lyrics-nothing-playing = No track is playing on your Spotify. Play one, or send /lyrics as a reply to an audio message.

@@ -31,7 +31,16 @@ music-choose = 🤔 I am not sure which upload is “{ $track }”. Pick one:
 music-collection = 💿 { $title }: the first { $shown } of { $total } tracks. Tap one to get it:
 music-collection-empty = 💿 { $title }: there is no track here I can offer.
 music-choice-started = On it!
-music-choice-expired = This button has expired. Send the link again.
+music-choice-expired = This button has expired. Send the link or the song's name again.
+
+## Text search: a song's name in a private chat, or /search in any chat.
+
+search-results = 🔎 Found for “{ $query }”. Tap one to get it:
+search-nothing = 🔎 Nothing found for “{ $query }”. Check the spelling, or try the artist and the title.
+search-unavailable = 🔎 Search is not working right now. Please try again later.
+search-hint-empty = 🔎 Send me a song's name, for example “Kino Gruppa krovi”, or a link to a track. In groups: /search and the name.
+search-hint-too-long = 🔎 That is too long to search: keep it under { $max } characters, the artist and the title are enough.
+search-too-often = 🔎 You searched many times this minute. Try again in { $seconds } s.
 
 ## Links the pipeline cannot use.
 
