@@ -136,6 +136,7 @@ const ENDPOINTS: [RegExp, FakeEndpoint][] = [
   [/^\/v1\/me\/player\/currently-playing$/, 'currently-playing'],
   [/^\/v1\/me\/player\/recently-played$/, 'recently-played'],
   [/^\/v1\/tracks\/[^/]+$/, 'track'],
+  [/^\/v1\/search$/, 'search'],
 ];
 
 /** Starts a fake Spotify on 127.0.0.1 with a free port. */

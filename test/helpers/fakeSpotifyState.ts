@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeEpisode, FakeTrack, FakeUser } from './fakeSpotifyCatalog.ts';
 
 /** What the fake answers, per route. */
-export type FakeEndpoint = 'authorize' | 'token' | 'me' | 'currently-playing' | 'recently-played' | 'track';
+export type FakeEndpoint = 'authorize' | 'token' | 'me' | 'currently-playing' | 'recently-played' | 'track' | 'search';
 
 /**
  * A failure a test scripts for an endpoint (see `FakeSpotify.fail`). Web API bodies use the

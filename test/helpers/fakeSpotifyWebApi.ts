@@ -1,6 +1,6 @@
 /**
  * The fake Web API under `/v1`: `GET /me`, `/me/player/currently-playing`,
- * `/me/player/recently-played` and `/tracks/{id}`, with Bearer checks, scope checks, the
+ * `/me/player/recently-played`, `/tracks/{id}` and `/search?type=track`, with Bearer checks, scope checks, the
  * "not registered" 403 for accounts off the user list, and scripted failures.
  */
 import { apiErrorBody, episodeBody, trackBody, userBody } from './fakeSpotifyCatalog.ts';
@@ -41,7 +41,7 @@ export function handleWebApi(x: Exchange): void {
   if (grant.expiresAt <= s.now()) return reply(x, 401, apiErrorBody(401, 'The access token expired'));
   // The whole app is refused, app (client-credentials) tokens included.
   if (!s.ownerPremium) return reply(x, 403, apiErrorBody(403, OWNER_PREMIUM_MESSAGE));
-  if (grant.user === undefined && entry.endpoint !== 'track') {
+  if (grant.user === undefined && entry.endpoint !== 'track' && entry.endpoint !== 'search') {
     return reply(x, 401, apiErrorBody(401, 'Invalid access token')); // app tokens have no user
   }
   const user = grant.user === undefined ? undefined : s.users.get(grant.user);
@@ -63,6 +63,8 @@ export function handleWebApi(x: Exchange): void {
       return currentlyPlaying(x, user!.id, api);
     case 'recently-played':
       return recentlyPlayed(x, user!.id, api);
+    case 'search':
+      return search(x, api);
     default:
       return reply(x, 404, apiErrorBody(404, 'Service not found'));
   }
@@ -138,6 +140,29 @@ function recentlyPlayed(x: Exchange, userId: string, api: string): void {
   });
   const cursors = newest && oldest ? { after: String(newest.playedAt), before: String(oldest.playedAt) } : null;
   reply(x, 200, { items, next, cursors, limit, href: self });
+}
+
+/**
+ * `GET /search?q=&type=track&limit=`: the Web API OpenAPI spec's `SearchResponse`, `tracks` a
+ * paging object of full TrackObjects; `limit` 1–10, default 5, since the February 2026 changes
+ * (larger limits are refused with 400, microsoft/TypeAgent#1923). Only `type=track` is modelled.
+ * A track is found when its name and artists hold every word of `q` (lower case).
+ */
+function search(x: Exchange, api: string): void {
+  const p = x.url.searchParams;
+  const q = p.get('q') ?? '';
+  if (q.trim() === '') return reply(x, 400, apiErrorBody(400, 'No search query'));
+  if (p.get('type') !== 'track') return reply(x, 400, apiErrorBody(400, 'fake: only type=track is modelled'));
+  const limit = Number(p.get('limit') ?? 5);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10) return reply(x, 400, apiErrorBody(400, 'Invalid limit'));
+  const words = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const wanted = words(q);
+  const hits = [...x.state.tracks.values()].filter((t) => {
+    const have = new Set(words(`${t.name} ${t.artists.join(' ')}`));
+    return wanted.every((w) => have.has(w));
+  });
+  const href = `${api}/search?query=${encodeURIComponent(q)}&type=track&offset=0&limit=${limit}`;
+  reply(x, 200, { tracks: { href, items: hits.slice(0, limit).map((t) => trackBody(t, api)), limit, next: null, offset: 0, previous: null, total: hits.length } });
 }
 
 function webFailure(x: Exchange, f: FakeFailure): void {

@@ -26,6 +26,12 @@ export function unlinkedWebApi(spotify: FakeSpotify): WebApiClient {
   });
 }
 
+/** The app's client-credentials token on the fake Spotify (what `app.ts` gives the text search). */
+export function fakeAppToken(spotify: FakeSpotify): (o?: { forceRefresh?: boolean }) => Promise<string> {
+  const accounts = new AccountsClient({ accountsUrl: spotify.accountsUrl, clientId: spotify.clientId, clientSecret: spotify.clientSecret, redirectUri: 'http://127.0.0.1:8080/oauth/spotify/callback' });
+  return (o) => accounts.clientCredentialsToken(o);
+}
+
 /** Width and height of a baseline or progressive JPEG; undefined when `buf` is not one. */
 export function jpegSize(buf: Buffer): { width: number; height: number } | undefined {
   if (buf[0] !== 0xff || buf[1] !== 0xd8) return undefined;

@@ -27,7 +27,7 @@ import type { Config } from '../../src/config.ts';
 import type { MusicMetrics } from '../../src/metrics/musicMetrics.ts';
 import { pickLocale } from '../../src/i18n/locale.ts';
 import { t } from '../../src/i18n/translate.ts';
-import { createMusicService, type MusicService, type MusicServiceOptions } from '../../src/music/musicService.ts';
+import { createMusicService, type MusicService, type MusicServiceDeps, type MusicServiceOptions } from '../../src/music/musicService.ts';
 import type { SpotifyTrackReader } from '../../src/music/resolvers/spotifyResolver.ts';
 import type { SearchSource } from '../../src/music/search/searchSource.ts';
 import type { ApiCall } from './fakeBotApi.ts';
@@ -40,6 +40,8 @@ import { createMemoryLogger, type MemoryLogger } from './memoryLogger.ts';
 export interface MusicHarnessOptions {
   readonly music?: Partial<Config['music']>;
   readonly spotify?: SpotifyTrackReader;
+  /** Spotify's search for the text search (default: only Deezer and iTunes are searched). */
+  readonly spotifySearch?: MusicServiceDeps['spotifySearch'];
   readonly metrics?: MusicMetrics;
   /** A database to use (default a fresh memory-level); the harness does not close it. */
   readonly db?: RootDb;
@@ -115,6 +117,7 @@ export async function startMusicHarness(o: MusicHarnessOptions = {}): Promise<Mu
     config: { music: config },
     db,
     ...(o.spotify && { spotify: o.spotify }),
+    ...(o.spotifySearch && { spotifySearch: o.spotifySearch }),
     ...(o.metrics && { metrics: o.metrics }),
     logger: log.logger as Logger,
     search: o.searchSource ?? search,

@@ -6,7 +6,8 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { candidate } from '../helpers/musicFixtures.ts';
+import { startFakeSpotify } from '../helpers/fakeSpotify.ts';
+import { candidate, fakeAppToken, unlinkedWebApi } from '../helpers/musicFixtures.ts';
 import { withMusicHarness, type MusicHarness } from '../helpers/musicHarness.ts';
 
 const S = suite('text search end to end');
@@ -57,6 +58,29 @@ S('a Cyrillic query from a Russian user finds and sends the Cyrillic track', () 
     assert.is(audio.params.title, 'Группа крови');
     assert.is(audio.params.performer, 'Кино');
   }));
+
+S('with Spotify configured its search is asked with the app token: a shared song is one button, a Spotify-only hit is sent', async () => {
+  const spotify = await startFakeSpotify();
+  try {
+    await withMusicHarness({ spotify: unlinkedWebApi(spotify), spotifySearch: { apiUrl: spotify.apiUrl, appToken: fakeAppToken(spotify) } }, async (h) => {
+      h.sources.addDeezer({ id: '9501', title: 'Night Drive', artists: ['Aurora Lane'], seconds: 215 });
+      spotify.addTrack({ name: 'Night Drive (Acoustic)', artists: ['Aurora Lane'], durationMs: 3000, isrc: 'QZABC2400999' });
+      const page = await h.media.addPage('/songs/night-drive-acoustic', { title: 'Night Drive (Acoustic)', artist: 'Aurora Lane', seconds: 3, freq: 700 });
+      h.search.add(candidate('nda', page, 'Night Drive (Acoustic)', 'Aurora Lane - Topic', 3));
+      const alice = h.fake.createUser();
+      h.fake.sendText(alice, 'night drive aurora lane');
+      const list = await resultList(h, alice.id, /Found for/);
+      const offered = buttons(list);
+      assert.equal(offered.map((b) => b.text), ['Night Drive — Aurora Lane · 3:35', 'Night Drive (Acoustic) — Aurora Lane · 0:03']);
+      assert.is(spotify.count('search', { status: 200 }), 1);
+      h.fake.pressButton(alice, list, offered[1]!.callback_data);
+      assert.is((await h.nextAudio(alice.id)).params.title, 'Night Drive (Acoustic)');
+      assert.is(h.search.queries[0], 'QZABC2400999', 'the Spotify link was resolved with the app token, ISRC and all');
+    });
+  } finally {
+    await spotify.close();
+  }
+});
 
 S('/search in a group answers there; /s is the same; a link in a private chat is still a link', () =>
   withMusicHarness({}, async (h) => {
