@@ -11,6 +11,7 @@ const available: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   abuse: () => import('./abuse.ts'),
   music: () => import('./music.ts'),
   links: () => import('./links.ts'),
+  search: () => import('./search.ts'),
 };
 
 const asked = process.argv.slice(2);
