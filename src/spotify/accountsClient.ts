@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { ExternalServiceError, InvalidGrantError } from './errors.ts';
-import { genericFailure, parseBody, send, type FetchLike, type HttpSettings, type OnResponse, type RawResponse } from './http.ts';
+import { genericFailure, httpSettings, parseBody, send, type FetchLike, type HttpSettings, type OnResponse, type RawResponse } from './http.ts';
 
 /** The scopes the bot asks for: read what plays now and what played recently, nothing more. */
 export const SPOTIFY_SCOPES = ['user-read-currently-playing', 'user-read-recently-played'] as const;
@@ -83,11 +83,7 @@ export class AccountsClient {
 
   constructor(opts: AccountsClientOptions) {
     this.#opts = { ...opts, accountsUrl: opts.accountsUrl.replace(/\/+$/, '') };
-    this.#http = {
-      fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
-      timeoutMs: opts.timeoutMs ?? 10_000,
-      onResponse: opts.onResponse,
-    };
+    this.#http = httpSettings(opts);
     this.#now = opts.now ?? Date.now;
   }
 

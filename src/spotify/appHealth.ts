@@ -14,6 +14,15 @@ import type { Logger } from 'pino';
 /** What a Web API call says about the app: it works, or the owner's Premium lapsed. */
 export type SpotifyAppState = 'ok' | 'owner-premium-required';
 
+/** Tells `observer` (if any) what a Spotify answer says about the app; a broken observer must not break a Spotify call. */
+export function tellAppStatus(observer: ((state: SpotifyAppState) => void) | undefined, state: SpotifyAppState): void {
+  try {
+    observer?.(state);
+  } catch {
+    // The call's own outcome matters more than the report.
+  }
+}
+
 /** The `/readyz` detail while Spotify refuses the app (no secret, no id: safe to expose to probes). */
 export const OWNER_PREMIUM_DETAIL =
   "Spotify refuses the app: the account that owns it has no active Premium subscription; renew Premium on the app owner's account (Spotify may take a few hours to allow requests again)";

@@ -21,6 +21,11 @@ export interface HttpSettings {
   onResponse: OnResponse | undefined;
 }
 
+/** The transport settings of a client's options: the global `fetch` and a 10 s timeout unless given. */
+export function httpSettings(opts: { fetch?: FetchLike; timeoutMs?: number; onResponse?: OnResponse }): HttpSettings {
+  return { fetch: opts.fetch ?? ((input, init) => fetch(input, init)), timeoutMs: opts.timeoutMs ?? 10_000, onResponse: opts.onResponse };
+}
+
 /** A fully read response. `text` stays inside the clients and is never put into an error. */
 export interface RawResponse {
   status: number;

@@ -4,10 +4,10 @@
  * (not a method of `WebApiClient`), so the link service can be built before the Web API client,
  * which reads with the link service's tokens. A 401 here is final: there is no link to refresh.
  */
-import { send, parseBody, type FetchLike, type HttpSettings, type OnResponse } from './http.ts';
+import { httpSettings, parseBody, send, type FetchLike, type OnResponse } from './http.ts';
 import { apiFailure } from './webApiClient.ts';
 import { ProfileBody, toProfile, type SpotifyProfile } from './webApiSchemas.ts';
-import type { SpotifyAppState } from './appHealth.ts';
+import { tellAppStatus, type SpotifyAppState } from './appHealth.ts';
 import { OwnerPremiumRequiredError, SpotifyUnauthorizedError } from './errors.ts';
 
 /** Where and how to ask. */
@@ -27,11 +27,7 @@ export interface ProfileReaderOptions {
  * @example const profiles = createProfileReader({ apiUrl }); const me = await profiles.meWithToken(token);
  */
 export function createProfileReader(opts: ProfileReaderOptions): { meWithToken(accessToken: string): Promise<SpotifyProfile> } {
-  const http: HttpSettings = {
-    fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
-    timeoutMs: opts.timeoutMs ?? 10_000,
-    onResponse: opts.onResponse,
-  };
+  const http = httpSettings(opts);
   const url = `${opts.apiUrl.replace(/\/+$/, '')}/me`;
   return {
     async meWithToken(accessToken) {
@@ -39,10 +35,10 @@ export function createProfileReader(opts: ProfileReaderOptions): { meWithToken(a
       if (res.status === 401) throw new SpotifyUnauthorizedError('me');
       if (res.status < 200 || res.status >= 300) {
         const failure = apiFailure('me', res);
-        if (failure instanceof OwnerPremiumRequiredError) opts.appStatus?.('owner-premium-required');
+        if (failure instanceof OwnerPremiumRequiredError) tellAppStatus(opts.appStatus, 'owner-premium-required');
         throw failure;
       }
-      opts.appStatus?.('ok');
+      tellAppStatus(opts.appStatus, 'ok');
       return toProfile(parseBody('me', res, ProfileBody));
     },
   };

@@ -17,8 +17,8 @@ import {
   type SpotifyEndpoint,
   type SpotifyError,
 } from './errors.ts';
-import type { SpotifyAppState } from './appHealth.ts';
-import { genericFailure, parseBody, send, type FetchLike, type HttpSettings, type OnResponse, type RawResponse } from './http.ts';
+import { tellAppStatus, type SpotifyAppState } from './appHealth.ts';
+import { genericFailure, httpSettings, parseBody, send, type FetchLike, type HttpSettings, type OnResponse, type RawResponse } from './http.ts';
 import {
   CurrentlyPlayingBody,
   EpisodeBody,
@@ -97,11 +97,7 @@ export class WebApiClient {
   constructor(opts: WebApiClientOptions) {
     this.#opts = opts;
     this.#base = opts.apiUrl.replace(/\/+$/, '');
-    this.#http = {
-      fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
-      timeoutMs: opts.timeoutMs ?? 10_000,
-      onResponse: opts.onResponse,
-    };
+    this.#http = httpSettings(opts);
   }
 
   /** The linked user's Spotify profile. */
@@ -209,11 +205,7 @@ export class WebApiClient {
   }
 
   #appStatus(state: SpotifyAppState): void {
-    try {
-      this.#opts.appStatus?.(state);
-    } catch {
-      // A broken observer must not break a Spotify call.
-    }
+    tellAppStatus(this.#opts.appStatus, state);
   }
 
   async #token(auth: Auth, forceRefresh: boolean): Promise<string> {

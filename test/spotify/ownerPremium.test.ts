@@ -76,6 +76,8 @@ Premium('the login callback\'s GET /me tells the app\'s health too: refused for 
   fake.setOwnerPremium(true);
   assert.is((await profiles.meWithToken(token)).id, 'alice');
   assert.equal(states, ['owner-premium-required', 'ok']);
+  const broken = createProfileReader({ apiUrl: fake.apiUrl, appStatus: () => { throw new Error('observer broke'); } });
+  assert.is((await broken.meWithToken(token)).id, 'alice', 'a broken health observer does not break the login');
 });
 
 Premium('a "not registered" 403 is still NotRegisteredError, not the Premium refusal', async () => {
