@@ -171,8 +171,8 @@ export class TokenRefresher {
       await this.#revoked(userId, 'refreshTokenExpired', false);
       throw new NotLinkedError('revoked', 'refreshTokenExpired');
     }
-    const link = await repo.tokens(userId);
-    if (!link) throw await this.#endedMeanwhile(userId);
+    // The decision's own snapshot holds the link it just marked refreshing: no table read here.
+    const link = started.after.context.link!;
     const aad = String(userId);
     const refreshToken = await vault.open(link.keyId, link.refreshToken, aad).catch(async (err: unknown) => {
       // Shredded: the link ended between RefreshStarted and here. Anything else (a wrong master
