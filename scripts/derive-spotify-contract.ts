@@ -63,6 +63,10 @@ export const FAKE_ENDPOINTS = [
   '/me/player/currently-playing',
   '/me/player/recently-played',
   '/tracks/{id}',
+  '/albums/{id}',
+  '/albums/{id}/tracks',
+  '/playlists/{playlist_id}',
+  '/playlists/{playlist_id}/items',
 ] as const;
 
 const SCHEMA_PREFIX = '#/components/schemas/';
@@ -89,6 +93,10 @@ const PATCHES: { patch: ContractPatch; apply: (c: SpotifyContract) => void }[] =
   nullable('CursorPagingPlayHistoryObject', 'next', 'URL to the next page, null when none (spec prose).'),
   nullable('CursorPagingPlayHistoryObject', 'cursors', 'An empty recently-played page answers cursors: null.'),
   nullable('PrivateUserObject', 'display_name', 'null if not available (spec prose).'),
+  nullable('PlaylistTrackObject', 'item', 'A track object may be null if the track is no longer available (spec prose of the playlist\'s items).'),
+  nullable('PlaylistTrackObject', 'track', 'The same for the deprecated track field.'),
+  nullable('TrackObject', 'id', 'A local file in a playlist has is_local: true and id: null (Web API concepts: playlists, local files).'),
+  nullable('SimplifiedArtistObject', 'id', 'The artist of a local file has id: null as well.'),
   {
     patch: {
       target: 'schemas.CurrentlyPlayingObject.properties.currently_playing_type',
@@ -141,6 +149,20 @@ const PATCHES: { patch: ContractPatch; apply: (c: SpotifyContract) => void }[] =
       const e = endpoint(c, 'GET /tracks/{id}');
       e.responses['400'] = structuredClone(ERROR_WRAPPER);
       e.responses['404'] = structuredClone(ERROR_WRAPPER);
+    },
+  },
+  {
+    patch: {
+      target: 'endpoints["GET /albums/{id}"], ["GET /albums/{id}/tracks"], ["GET /playlists/{playlist_id}"], ["GET /playlists/{playlist_id}/items"].responses.400, .404',
+      change: 'add 400 and 404 with the usual error wrapper',
+      why: 'An unknown album or playlist answers 404 (so do Spotify-owned playlists to development-mode apps since November 2024), a bad limit 400; the spec lists neither.',
+    },
+    apply: (c) => {
+      for (const key of ['GET /albums/{id}', 'GET /albums/{id}/tracks', 'GET /playlists/{playlist_id}', 'GET /playlists/{playlist_id}/items']) {
+        const e = endpoint(c, key);
+        e.responses['400'] = structuredClone(ERROR_WRAPPER);
+        e.responses['404'] = structuredClone(ERROR_WRAPPER);
+      }
     },
   },
   {

@@ -13,6 +13,8 @@ export type MusicErrorCode =
   | 'MUSIC_UNSUPPORTED_LINK'
   /** Albums, playlists or artists of a service whose lists we cannot read yet. */
   | 'MUSIC_COLLECTION_UNSUPPORTED'
+  /** Spotify will not show this playlist's entries to the bot (not the user's own, or Spotify's). */
+  | 'MUSIC_PLAYLIST_REFUSED'
   /** The item does not exist (404, "no data", a removed video). */
   | 'MUSIC_DEAD_LINK'
   /** The source refuses this server's country. */

@@ -175,7 +175,7 @@ export function createMusicService(deps: MusicServiceDeps): MusicService {
   };
   const media = createMediaResolver({ ytdlp, mediaUrl, collectionLimit: limit });
   const resolvers: Record<Platform, PlatformResolver> = {
-    spotify: createSpotifyResolver({ ...http, api: deps.spotify, webUrl: spotifyWeb, logger }),
+    spotify: createSpotifyResolver({ ...http, api: deps.spotify, webUrl: spotifyWeb, logger, collectionLimit: limit }),
     yandex: createYandexResolver({ ...http, apiUrl: m.yandexMusicApiUrl, webUrl: urls.yandexWeb, collectionLimit: limit, logger }),
     deezer: createDeezerResolver({ ...http, apiUrl: m.deezerApiUrl, collectionLimit: limit }),
     apple: createAppleResolver({ ...http, apiUrl: m.itunesApiUrl, collectionLimit: limit }),

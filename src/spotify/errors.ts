@@ -18,7 +18,7 @@
  */
 
 /** Which Spotify call failed: `token` (accounts service) or a Web API endpoint. */
-export type SpotifyEndpoint = 'token' | 'me' | 'currently-playing' | 'recently-played' | 'track';
+export type SpotifyEndpoint = 'token' | 'me' | 'currently-playing' | 'recently-played' | 'track' | 'album' | 'playlist';
 
 /** Base class of every error the Spotify clients throw on purpose. */
 export abstract class SpotifyError extends Error {

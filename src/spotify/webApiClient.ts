@@ -1,6 +1,6 @@
 /**
  * Client of the Spotify Web API for the few reads the bot makes: the profile, what plays now,
- * what played recently, and one track's metadata.
+ * what played recently, one track's metadata, and the tracks of an album or playlist.
  *
  * Invariants: a 401 triggers exactly one forced refresh through `getAccessToken(userId,
  * { forceRefresh: true })` (or the app token's) and one retry, then
@@ -33,7 +33,23 @@ import {
   type TrackSummary,
 } from './webApiSchemas.ts';
 
+import { AlbumBody, AlbumTracksBody, albumTracks, PlaylistBody, PlaylistItemsBody, playlistTracks, type CollectionTrack } from './collectionSchemas.ts';
+
 export type { EpisodeSummary, SpotifyProfile, TrackSummary } from './webApiSchemas.ts';
+export type { CollectionTrack } from './collectionSchemas.ts';
+
+/** An album's or playlist's first tracks. */
+export interface SpotifyCollection {
+  readonly title: string;
+  /** Entries Spotify counts, episodes and unavailable ones included. */
+  readonly total: number;
+  /** At most the `limit` asked for, in order. */
+  readonly tracks: readonly CollectionTrack[];
+}
+
+/** Items per page of `/albums/{id}/tracks` and `/playlists/{id}/items` (the spec's maximum). */
+const PAGE = 50;
+const SPOTIFY_ID = /^[0-9A-Za-z]{1,64}$/;
 
 /** Options of {@link WebApiClient}. */
 export interface WebApiClientOptions {
@@ -170,6 +186,57 @@ export class WebApiClient {
     const res = await this.#get('track', `/tracks/${trackId}`, {}, auth, [404]);
     if (res.status === 404) return null;
     return toTrackSummary(parseBody('track', res, TrackBody));
+  }
+
+  /**
+   * An album's name and first `limit` tracks (the user's token when `userId` is given, else
+   * the app token). Resolves null when Spotify has no such album (404).
+   */
+  async album(albumId: string, opts: { userId?: number; limit: number }): Promise<SpotifyCollection | null> {
+    if (!SPOTIFY_ID.test(albumId)) throw new TypeError('album: not a Spotify id');
+    const auth = this.#catalogAuth(opts.userId, 'album');
+    const res = await this.#get('album', `/albums/${albumId}`, {}, auth, [404]);
+    if (res.status === 404) return null;
+    const body = parseBody('album', res, AlbumBody);
+    const tracks = albumTracks(body.tracks.items);
+    let next = body.tracks.next;
+    for (let offset = body.tracks.items.length; next && tracks.length < opts.limit && offset < body.tracks.total; offset += PAGE) {
+      const page = parseBody('album', await this.#get('album', `/albums/${albumId}/tracks`, { limit: String(PAGE), offset: String(offset) }, auth), AlbumTracksBody);
+      tracks.push(...albumTracks(page.items));
+      next = page.next;
+    }
+    return { title: body.name, total: body.tracks.total, tracks: tracks.slice(0, opts.limit) };
+  }
+
+  /**
+   * A playlist's name and first `limit` tracks. Resolves null when Spotify says it does not
+   * exist (404: also what development-mode apps get for Spotify's own playlists), `'hidden'`
+   * when Spotify shows the playlist but not its entries: since 2026 only to its owner and
+   * collaborators, so never to an app token.
+   */
+  async playlist(playlistId: string, opts: { userId?: number; limit: number }): Promise<SpotifyCollection | null | 'hidden'> {
+    if (!SPOTIFY_ID.test(playlistId)) throw new TypeError('playlist: not a Spotify id');
+    const auth = this.#catalogAuth(opts.userId, 'playlist');
+    const res = await this.#get('playlist', `/playlists/${playlistId}`, {}, auth, [404]);
+    if (res.status === 404) return null;
+    const body = parseBody('playlist', res, PlaylistBody);
+    if (!body.items) return 'hidden';
+    const tracks = playlistTracks(body.items.items);
+    let next = body.items.next;
+    for (let offset = body.items.items.length; next && tracks.length < opts.limit && offset < body.items.total; offset += PAGE) {
+      const more = await this.#get('playlist', `/playlists/${playlistId}/items`, { limit: String(PAGE), offset: String(offset) }, auth, [403]);
+      if (more.status === 403) break; // access withdrawn between the two calls: keep what was shown
+      const page = parseBody('playlist', more, PlaylistItemsBody);
+      tracks.push(...playlistTracks(page.items));
+      next = page.next;
+    }
+    return { title: body.name, total: body.items.total, tracks: tracks.slice(0, opts.limit) };
+  }
+
+  #catalogAuth(userId: number | undefined, what: string): Auth {
+    if (userId !== undefined) return { kind: 'user', userId };
+    if (this.#opts.appToken) return { kind: 'app' };
+    throw new TypeError(`${what}: without userId the WebApiClient needs the appToken option`);
   }
 
   async #profile(auth: Auth): Promise<SpotifyProfile> {

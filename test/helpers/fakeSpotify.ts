@@ -29,6 +29,7 @@ import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { EPISODE, TRACK_WITHOUT_ISRC, TRACK_WITH_ISRC, fakeId, type FakeEpisode, type FakeTrack, type FakeUser } from './fakeSpotifyCatalog.ts';
 import { handleAuthorize, handleToken, issue } from './fakeSpotifyAccounts.ts';
+import type { FakeAlbum, FakePlaylist, FakePlaylistEntry } from './fakeSpotifyCollections.ts';
 import { handleWebApi } from './fakeSpotifyWebApi.ts';
 import { reply, type Exchange, type FakeEndpoint, type FakeFailure, type FakePlay, type FakePlayerState, type FakeRequest, type FakeState, type LoginOutcome } from './fakeSpotifyState.ts';
 
@@ -93,6 +94,10 @@ export interface FakeSpotify {
 
   addTrack(track: Partial<FakeTrack> & { name: string }): FakeTrack;
   addEpisode(episode: Partial<FakeEpisode> & { name: string }): FakeEpisode;
+  /** An album of tracks already added with `addTrack`. */
+  addAlbum(album: { name: string; trackIds: string[]; id?: string }): FakeAlbum;
+  /** A playlist owned by a fake user (`editorial`: Spotify's own, 404 to development-mode apps). */
+  addPlaylist(playlist: Partial<FakePlaylist> & { name: string; owner: string; entries: FakePlaylistEntry[] }): FakePlaylist;
   /** What `currently-playing` answers for a user (default `{ kind: 'nothing' }` → 204). */
   setPlayer(userId: string, state: FakePlayerState): void;
   /** Replaces a user's recently-played history. */
@@ -137,6 +142,10 @@ const ENDPOINTS: [RegExp, FakeEndpoint][] = [
   [/^\/v1\/me\/player\/recently-played$/, 'recently-played'],
   [/^\/v1\/tracks\/[^/]+$/, 'track'],
   [/^\/v1\/search$/, 'search'],
+  [/^\/v1\/albums\/[^/]+$/, 'album'],
+  [/^\/v1\/albums\/[^/]+\/tracks$/, 'album-tracks'],
+  [/^\/v1\/playlists\/[^/]+$/, 'playlist'],
+  [/^\/v1\/playlists\/[^/]+\/items$/, 'playlist-items'],
 ];
 
 /** Starts a fake Spotify on 127.0.0.1 with a free port. */
@@ -152,6 +161,8 @@ export async function startFakeSpotify(opts: FakeSpotifyOptions = {}): Promise<F
     users: new Map(),
     tracks: new Map([TRACK_WITH_ISRC, TRACK_WITHOUT_ISRC].map((t) => [t.id, t])),
     episodes: new Map([[EPISODE.id, EPISODE]]),
+    albums: new Map(),
+    playlists: new Map(),
     players: new Map(),
     plays: new Map(),
     codes: new Map(),
@@ -227,6 +238,16 @@ export async function startFakeSpotify(opts: FakeSpotifyOptions = {}): Promise<F
       const episode: FakeEpisode = { ...EPISODE, id: fakeId(`episode:${e.name}`), ...e };
       s.episodes.set(episode.id, episode);
       return episode;
+    },
+    addAlbum(a) {
+      const album: FakeAlbum = { id: fakeId(`album:${a.name}`), ...a };
+      s.albums.set(album.id, album);
+      return album;
+    },
+    addPlaylist(p) {
+      const playlist: FakePlaylist = { id: fakeId(`playlist:${p.name}`), collaborators: [], editorial: false, ...p };
+      s.playlists.set(playlist.id, playlist);
+      return playlist;
     },
     setPlayer(userId, state) {
       s.players.set(userId, state);

@@ -7,9 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeEpisode, FakeTrack, FakeUser } from './fakeSpotifyCatalog.ts';
+import type { FakeAlbum, FakePlaylist } from './fakeSpotifyCollections.ts';
 
 /** What the fake answers, per route. */
-export type FakeEndpoint = 'authorize' | 'token' | 'me' | 'currently-playing' | 'recently-played' | 'track' | 'search';
+export type FakeEndpoint = 'authorize' | 'token' | 'me' | 'currently-playing' | 'recently-played' | 'track' | 'search' | 'album' | 'album-tracks' | 'playlist' | 'playlist-items';
 
 /**
  * A failure a test scripts for an endpoint (see `FakeSpotify.fail`). Web API bodies use the
@@ -128,6 +129,8 @@ export interface FakeState {
   users: Map<string, FakeUser>;
   tracks: Map<string, FakeTrack>;
   episodes: Map<string, FakeEpisode>;
+  albums: Map<string, FakeAlbum>;
+  playlists: Map<string, FakePlaylist>;
   players: Map<string, FakePlayerState>;
   plays: Map<string, FakePlay[]>;
   codes: Map<string, CodeGrant>;

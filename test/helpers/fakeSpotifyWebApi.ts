@@ -1,9 +1,11 @@
 /**
  * The fake Web API under `/v1`: `GET /me`, `/me/player/currently-playing`,
- * `/me/player/recently-played`, `/tracks/{id}` and `/search?type=track`, with Bearer checks, scope checks, the
+ * `/me/player/recently-played`, `/tracks/{id}`, `/search?type=track`, albums and playlists
+ * (fakeSpotifyCollections.ts), with Bearer checks, scope checks, the
  * "not registered" 403 for accounts off the user list, and scripted failures.
  */
 import { apiErrorBody, episodeBody, trackBody, userBody } from './fakeSpotifyCatalog.ts';
+import { handleAlbum, handlePlaylist } from './fakeSpotifyCollections.ts';
 import { hang, reply, takeFailure, type Exchange, type FakeFailure, type FakePlay } from './fakeSpotifyState.ts';
 
 /** Spotify's current wording; clients must match it loosely because it changes. */
@@ -41,7 +43,8 @@ export function handleWebApi(x: Exchange): void {
   if (grant.expiresAt <= s.now()) return reply(x, 401, apiErrorBody(401, 'The access token expired'));
   // The whole app is refused, app (client-credentials) tokens included.
   if (!s.ownerPremium) return reply(x, 403, apiErrorBody(403, OWNER_PREMIUM_MESSAGE));
-  if (grant.user === undefined && entry.endpoint !== 'track' && entry.endpoint !== 'search') {
+  const catalogue = ['track', 'search', 'album', 'album-tracks', 'playlist', 'playlist-items'].includes(entry.endpoint);
+  if (grant.user === undefined && !catalogue) {
     return reply(x, 401, apiErrorBody(401, 'Invalid access token')); // app tokens have no user
   }
   const user = grant.user === undefined ? undefined : s.users.get(grant.user);
@@ -65,6 +68,12 @@ export function handleWebApi(x: Exchange): void {
       return recentlyPlayed(x, user!.id, api);
     case 'search':
       return search(x, api);
+    case 'album':
+    case 'album-tracks':
+      return handleAlbum(x, api);
+    case 'playlist':
+    case 'playlist-items':
+      return handlePlaylist(x, api, user?.id);
     default:
       return reply(x, 404, apiErrorBody(404, 'Service not found'));
   }

@@ -85,6 +85,30 @@ Choices('a Deezer album offers its first tracks as buttons; a press sends that t
     assert.is(downloader.requests.length, 1);
   }));
 
+Choices("a Spotify album lists its tracks through the Web API's app token; a press sends that track", async () => {
+  const spotify = await startFakeSpotify();
+  try {
+    await withHarness({ spotify: unlinkedWebApi(spotify) }, async (h, downloader) => {
+      const tracks = [1, 2].map((n) => spotify.addTrack({ name: `Tide ${n}`, artists: ['Kestrel'], album: 'Tides', durationMs: 120_000 + n * 1000, isrc: `QZABC240010${n}` }));
+      const album = spotify.addAlbum({ name: 'Tides', trackIds: tracks.map((t) => t.id) });
+      h.search.add(candidate('t2', 'https://www.youtube.com/watch?v=t2t2t2t2t2t', 'Tide 2', 'Kestrel - Topic', 122));
+      const alice = h.fake.createUser();
+      h.fake.sendText(alice, `https://open.spotify.com/album/${album.id}?si=x`);
+      assert.match(await h.nextText(alice.id, /💿/), 'Tides');
+      await h.service.queue.idle();
+      const list = h.fake.lastMessageTo(alice.id)!;
+      const offered = buttons(list as never);
+      assert.equal(offered.map((b) => b.text).filter((t) => /Tide/.test(t)), ['1. Kestrel — Tide 1 · 2:01', '2. Kestrel — Tide 2 · 2:02']);
+      h.fake.pressButton(alice, list, offered.find((b) => /Tide 2/.test(b.text))!.callback_data);
+      const audio = await h.nextAudio(alice.id);
+      assert.is(audio.params.title, 'Tide 2');
+      assert.is(downloader.requests.length, 1);
+    });
+  } finally {
+    await spotify.close();
+  }
+});
+
 Choices('a spotify.link share link is followed to the track', async () => {
   const spotify = await startFakeSpotify();
   try {

@@ -35,6 +35,10 @@ const CONTRACT_KEY: Partial<Record<FakeEndpoint, string>> = {
   'currently-playing': 'GET /me/player/currently-playing',
   'recently-played': 'GET /me/player/recently-played',
   track: 'GET /tracks/{id}',
+  album: 'GET /albums/{id}',
+  'album-tracks': 'GET /albums/{id}/tracks',
+  playlist: 'GET /playlists/{playlist_id}',
+  'playlist-items': 'GET /playlists/{playlist_id}/items',
 };
 
 const File = suite('Spotify contract file');
@@ -151,6 +155,17 @@ async function runScenarios(): Promise<void> {
   await api.track(TRACK_WITHOUT_ISRC.id, { userId: 1 });
   await api.track('0000000000000000000000');
   await ignore(api.track('short'));
+  // Albums and playlists: long enough to page, with every kind of playlist entry.
+  const ids = Array.from({ length: 55 }, (_, i) => fake.addTrack({ name: `Contract track ${i}` }).id);
+  const album = fake.addAlbum({ name: 'Contract album', trackIds: ids });
+  await api.album(album.id, { limit: 60 });
+  await api.album('0000000000000000000000', { limit: 5 });
+  const entries = [...ids, ...ids].map((trackId) => ({ trackId }));
+  const own = fake.addPlaylist({ name: 'Contract mine', owner: 'alice', entries: [{ episode: true }, null, { local: 'demo.mp3' }, ...entries] });
+  await api.playlist(own.id, { userId: 1, limit: 110 });
+  await api.playlist(own.id, { limit: 5 }); // the app token: the playlist without its items
+  const editorial = fake.addPlaylist({ name: 'Contract editorial', owner: 'spotify', editorial: true, entries });
+  await api.playlist(editorial.id, { userId: 1, limit: 5 });
   const failures: FakeFailure[] = [
     { kind: 'not-registered' },
     { kind: 'insufficient-scope' },
@@ -205,7 +220,8 @@ Bodies('every body the fake sends in the test scenarios validates against the sp
   assert.equal(issues, []);
   const statuses = new Set(checked.map((r) => `${r.endpoint} ${r.response!.status}`));
   for (const s of ['token 200', 'token 400', 'token 429', 'token 503', 'me 200', 'me 403', 'currently-playing 204',
-    'currently-playing 200', 'recently-played 200', 'track 200', 'track 404', 'track 400', 'me 401', 'track 429', 'recently-played 503', 'track 403']) {
+    'currently-playing 200', 'recently-played 200', 'track 200', 'track 404', 'track 400', 'me 401', 'track 429', 'recently-played 503', 'track 403',
+    'album 200', 'album-tracks 200', 'album 404', 'playlist 200', 'playlist-items 200', 'playlist 404']) {
     assert.ok(statuses.has(s), `scenario missing: ${s}`);
   }
 });

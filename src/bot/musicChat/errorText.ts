@@ -9,6 +9,7 @@ import { MusicError, type MusicErrorCode } from '../../music/errors.ts';
 const KEYS: Record<MusicErrorCode, string> = {
   MUSIC_UNSUPPORTED_LINK: 'music-error-unsupported',
   MUSIC_COLLECTION_UNSUPPORTED: 'music-error-collection-unsupported',
+  MUSIC_PLAYLIST_REFUSED: 'music-error-playlist-refused',
   MUSIC_DEAD_LINK: 'music-error-dead-link',
   MUSIC_REGION_BLOCKED: 'music-error-region-blocked',
   MUSIC_YANDEX_REFUSED: 'music-error-yandex-refused',

@@ -51,6 +51,7 @@ music-too-many-links = This message has { $count } music links; I'll take the fi
 
 music-error-unsupported = 🚫 I can't get audio from this link. Send a link to a track on Spotify, Yandex Music, YouTube, SoundCloud, Apple Music, Deezer or Tidal.
 music-error-collection-unsupported = 💿 Albums, playlists and artists from this service are not supported yet. Send a link to a single track.
+music-error-playlist-refused = 🔒 Spotify doesn't show this playlist to the bot. Since 2026 it only lets a bot read playlists that you own or collaborate on (after /login), not Spotify's own or other people's. Send a link to one of your playlists, an album or a single track.
 music-error-dead-link = 🔗 This link leads nowhere: the track was removed or the link is broken.
 music-error-region-blocked = 🌍 This track is not available in the bot's country.
 music-error-yandex-refused = 🟡 Yandex Music refused to answer this bot's server (it blocks many servers outside Russia and the CIS). Try a link to the same track on another service.

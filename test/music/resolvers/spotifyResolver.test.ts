@@ -75,7 +75,7 @@ S("when Spotify refuses the app (owner without Premium), the page answers, and t
   }
 });
 
-S('a page that does not exist is a dead link; albums are not supported yet', async () => {
+S('a page that does not exist is a dead link; without the Web API albums cannot be listed', async () => {
   const resolver = createSpotifyResolver({ webUrl: sources.spotifyWebUrl });
   const dead = await resolver.resolve(link('https://open.spotify.com/track/7ouMYWpwJ422jRcDASZB7P'), ctx()).catch((e: unknown) => e);
   assert.is((dead as { code: string }).code, 'MUSIC_DEAD_LINK');
