@@ -123,6 +123,8 @@ const envSchema = z.object({
   MAX_TRACK_SECONDS: withDefault(intIn(10, 24 * 3600), '1200'),
   MAX_UPLOAD_MB: withDefault(intIn(1, 2000), '50'),
   DOWNLOAD_CONCURRENCY: withDefault(intIn(1, 16), '2'),
+  // A list message holds at most 100 buttons: one per track and "Send all".
+  MAX_COLLECTION_TRACKS: withDefault(intIn(1, 99), '25'),
   LOG_LEVEL: withDefault(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }), 'info'),
 });
 
@@ -177,6 +179,8 @@ export interface Config {
     readonly maxTrackSeconds: number;
     readonly maxUploadMb: number;
     readonly downloadConcurrency: number;
+    /** `MAX_COLLECTION_TRACKS`: tracks an album's or playlist's list shows and "Send all" sends (default 25). */
+    readonly maxCollectionTracks?: number;
   };
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly features: {
@@ -270,6 +274,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxTrackSeconds: e.MAX_TRACK_SECONDS,
       maxUploadMb: e.MAX_UPLOAD_MB,
       downloadConcurrency: e.DOWNLOAD_CONCURRENCY,
+      maxCollectionTracks: e.MAX_COLLECTION_TRACKS,
     },
     logLevel: e.LOG_LEVEL,
     features: {

@@ -120,4 +120,14 @@ Config('LRCLIB_API_URL defaults to lrclib.net, an empty value turns lyrics off, 
   assert.match(problemsOf({ ...minimal, LRCLIB_API_URL: 'lrclib' }).join('\n'), 'LRCLIB_API_URL must be an http(s) URL');
 });
 
+Config('MAX_COLLECTION_TRACKS defaults to 25 and stays within the 100 buttons of a message', () => {
+  assert.is(loadConfig(minimal).music.maxCollectionTracks, 25);
+  assert.is(loadConfig({ ...minimal, MAX_COLLECTION_TRACKS: '50' }).music.maxCollectionTracks, 50);
+  for (const bad of ['0', '100', 'lots']) {
+    const problems = problemsOf({ ...minimal, MAX_COLLECTION_TRACKS: bad });
+    assert.is(problems.length, 1, bad);
+    assert.match(problems[0]!, /^MAX_COLLECTION_TRACKS /);
+  }
+});
+
 Config.run();

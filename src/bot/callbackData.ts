@@ -23,7 +23,7 @@
  * parseCallbackData(data); // { kind: 'download', trackId: '4uLU6hMCjMI75M1A2tKUQC' }
  */
 import { z } from 'zod';
-import { parseMusicPayload, type MusicAction } from './musicChat/callbackData.ts';
+import { musicPayload, parseMusicPayload, type MusicAction } from './musicChat/callbackData.ts';
 
 /** How many `/recent` pages there are at most (10 tracks each, Spotify gives at most 50). */
 export const RECENT_PAGES = 5;
@@ -83,7 +83,7 @@ const FORMATS = {
     prefix: 'mu',
     version: 1,
     parse: (p: string) => parseMusicPayload(p),
-    build: (a: Extract<CallbackAction, { kind: 'music' }>) => (a.action.kind === 'cancel' ? `x:${a.action.jobId}` : `p:${a.action.choiceId}:${a.action.index}`),
+    build: (a: Extract<CallbackAction, { kind: 'music' }>) => musicPayload(a.action),
   },
 } as const;
 

@@ -70,7 +70,7 @@ export interface MusicServiceOptions {
   readonly jobTimeoutMs?: number;
   /** Budget of one metadata request (default 8 s). */
   readonly metadataTimeoutMs?: number;
-  /** Tracks listed for an album or playlist (default 10). */
+  /** Tracks listed for an album or playlist (default `MAX_COLLECTION_TRACKS`, else 25). */
   readonly collectionLimit?: number;
   /** Replaces the yt-dlp + ffmpeg downloader (tests of the queue). */
   readonly downloader?: Downloader;
@@ -129,6 +129,8 @@ export interface MusicService {
   readonly queue: DownloadQueue;
   /** Finding songs by name (Deezer, iTunes and, when configured, Spotify). */
   readonly textSearch: TextSearch;
+  /** Tracks an album's or playlist's list shows, and "Send all" sends, at most. */
+  readonly collectionLimit: number;
   /** The limits users are told about. */
   readonly limits: { readonly maxTrackSeconds: number; readonly maxUploadMb: number };
   /** Time spent in yt-dlp and ffmpeg (the benchmark reads it). */
@@ -158,7 +160,7 @@ export function createMusicService(deps: MusicServiceDeps): MusicService {
     meter,
   };
   const http = { timeoutMs: o.metadataTimeoutMs, fetch: o.fetch };
-  const limit = o.collectionLimit ?? 10;
+  const limit = o.collectionLimit ?? m.maxCollectionTracks ?? 25;
   // SPOTIFY_WEB_URL serves both the track-page fallback and `open.spotify.com/s/<code>` share links.
   const spotifyWeb = urls.spotifyWeb ?? m.spotifyWebUrl;
   const shortLinkBases = { ...(spotifyWeb && { 'open.spotify.com': spotifyWeb }), ...urls.shortLinks };
@@ -222,6 +224,7 @@ export function createMusicService(deps: MusicServiceDeps): MusicService {
     run: (request, sink, signal) => pipeline.run(request, sink, signal),
     queue,
     textSearch,
+    collectionLimit: limit,
     limits: { maxTrackSeconds: m.maxTrackSeconds, maxUploadMb: m.maxUploadMb },
     meter,
     metrics,

@@ -78,8 +78,8 @@ Choices('a Deezer album offers its first tracks as buttons; a press sends that t
     await h.service.queue.idle();
     const album = h.fake.lastMessageTo(alice.id)!;
     const offered = buttons(album as never);
-    assert.equal(offered.map((b) => b.text), ['1. Mira Solen — Harbour Part 1 · 1:41', '2. Mira Solen — Harbour Part 2 · 1:42', '3. Mira Solen — Harbour Part 3 · 1:43']);
-    h.fake.pressButton(alice, album, offered[1]!.callback_data);
+    assert.equal(offered.map((b) => b.text), ['⬇️ Send all (3)', '1. Mira Solen — Harbour Part 1 · 1:41', '2. Mira Solen — Harbour Part 2 · 1:42', '3. Mira Solen — Harbour Part 3 · 1:43']);
+    h.fake.pressButton(alice, album, offered[2]!.callback_data);
     const audio = await h.nextAudio(alice.id);
     assert.is(audio.params.title, 'Harbour Part 2');
     assert.is(downloader.requests.length, 1);

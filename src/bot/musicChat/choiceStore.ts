@@ -12,7 +12,12 @@ import type { TrackInfo } from '../../music/types.ts';
 /** What a button of a choice message stands for. */
 export type Choice =
   | { readonly kind: 'candidates'; readonly link: MusicLink; readonly track: TrackInfo; readonly candidates: readonly Candidate[] }
-  | { readonly kind: 'collection'; readonly links: readonly MusicLink[] };
+  | {
+      readonly kind: 'collection';
+      readonly links: readonly MusicLink[];
+      /** "Artist — Title" per link, for "Send all"'s progress and summary (absent: a search's results). */
+      readonly names?: readonly string[];
+    };
 
 /** Options of {@link ChoiceStore}. */
 export interface ChoiceStoreOptions {

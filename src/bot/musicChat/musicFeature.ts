@@ -13,6 +13,7 @@ import type { MusicAction } from './callbackData.ts';
 import type { ChoiceStore } from './choiceStore.ts';
 import { answerSearch, type SearchChatDeps } from './searchChat.ts';
 import type { MusicRequests, RequestOrigin } from './musicRequests.ts';
+import type { SendAll } from './sendAll.ts';
 import type { MusicService } from '../../music/musicService.ts';
 
 /** What the feature needs. */
@@ -22,6 +23,7 @@ export interface MusicFeatureDeps {
   readonly choices: ChoiceStore;
   /** Searches per user per minute (see `searchChat.ts`). */
   readonly searchRate: SearchChatDeps['rate'];
+  readonly sendAll: SendAll;
 }
 
 /** The origin of a request made through `ctx`; undefined without a user. */
@@ -79,13 +81,21 @@ async function onSearchCommand(d: MusicFeatureDeps, ctx: CommandContext, payload
   await answerSearch({ service: d.service, choices: d.choices, rate: d.searchRate }, ctx, payload, ctx.message.message_id);
 }
 
-/** A press on one of the pipeline's buttons: cancel a request, or take an entry of a stored choice. */
+/**
+ * A press on one of the pipeline's buttons: cancel a request, take an entry of a stored
+ * choice, send a whole album or playlist, or stop that.
+ */
 async function onButton(d: MusicFeatureDeps, ctx: CallbackContext, action: MusicAction): Promise<void> {
   if (action.kind === 'cancel') {
     const cancelled = d.service.queue.cancel(action.jobId, ctx.from.id);
     await ctx.answerCallbackQuery({ text: ctx.t(cancelled ? 'music-cancel-accepted' : 'music-cancel-gone') });
     return;
   }
+  if (action.kind === 'stopAll') {
+    await ctx.answerCallbackQuery({ text: ctx.t(d.sendAll.stop(ctx.from.id) ? 'music-cancel-accepted' : 'music-cancel-gone') });
+    return;
+  }
+  if (action.kind === 'sendAll') return onSendAll(d, ctx, action.choiceId);
   const choice = d.choices.get(action.choiceId);
   const origin = originOf(ctx);
   const entry = choice?.kind === 'candidates' ? choice.candidates[action.index] : choice?.links[action.index];
@@ -96,6 +106,19 @@ async function onButton(d: MusicFeatureDeps, ctx: CallbackContext, action: Music
   await ctx.answerCallbackQuery({ text: ctx.t('music-choice-started') });
   if (choice.kind === 'candidates') await d.requests.start(origin, choice.link, { candidate: choice.candidates[action.index]!, track: choice.track });
   else await d.requests.start(origin, choice.links[action.index]!);
+}
+
+/** "Send all" under a list: one run per user at a time. */
+async function onSendAll(d: MusicFeatureDeps, ctx: CallbackContext, choiceId: string): Promise<void> {
+  const choice = d.choices.get(choiceId);
+  const origin = originOf(ctx);
+  if (choice?.kind !== 'collection' || !origin) {
+    await ctx.answerCallbackQuery({ text: ctx.t('music-choice-expired'), show_alert: true });
+    return;
+  }
+  const tracks = choice.links.map((link, i) => ({ link, name: choice.names?.[i] ?? link.url }));
+  const started = d.sendAll.start(origin, tracks);
+  await ctx.answerCallbackQuery({ text: ctx.t(started ? 'music-choice-started' : 'music-send-all-busy'), show_alert: !started });
 }
 
 /** The feature, for `routeFeatures`. */

@@ -17,12 +17,13 @@ import { UserRateLimit } from '../userRateLimit.ts';
 import { ChoiceStore } from './choiceStore.ts';
 import { musicFeature, originOf } from './musicFeature.ts';
 import { MusicRequests, type MusicRequestsOptions } from './musicRequests.ts';
+import { SendAll } from './sendAll.ts';
 
 /** The music pipeline as the bot sees it. */
 export interface MusicPort {
   /**
    * Messages that hold music links and the pipeline's own buttons (candidate choice,
-   * cancel), routed with the bot's other features; what it declines reaches the fallback.
+   * cancel, "Send all"), routed with the bot's other features; what it declines reaches the fallback.
    */
   readonly feature: BotFeature;
   /** Sends a Spotify track as audio to the chat of `ctx` (the ⬇️ Download buttons). */
@@ -53,7 +54,7 @@ export function createMusicPort(service: MusicService, options: MusicPortOptions
   const requests = new MusicRequests({ service, choices, limits: service.limits, ...requestOptions });
   const searchRate = new UserRateLimit(searchesPerMinute ?? SEARCHES_PER_MINUTE, 60_000, now ?? Date.now);
   return {
-    feature: musicFeature({ service, requests, choices, searchRate }),
+    feature: musicFeature({ service, requests, choices, searchRate, sendAll: new SendAll({ service, choices, maxTracks: service.collectionLimit, ...requestOptions }) }),
     /**
      * Queues the track for the chat of `ctx` (the user's private chat for inline messages).
      * Resolves once queued or sent from the cache; never answers the callback query.

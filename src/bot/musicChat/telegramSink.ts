@@ -13,7 +13,7 @@ import type { MusicLink } from '../../music/links/index.ts';
 import type { Candidate } from '../../music/matcher/index.ts';
 import type { MusicSink, Stage, StageDetail } from '../../music/pipeline.ts';
 import type { CollectionItem, TrackInfo } from '../../music/types.ts';
-import { pickData } from './callbackData.ts';
+import { pickData, sendAllData } from './callbackData.ts';
 import type { ChoiceStore } from './choiceStore.ts';
 import type { ProgressMessage } from './progressMessage.ts';
 
@@ -137,10 +137,11 @@ export class TelegramSink implements MusicSink {
   async collection(title: string, items: readonly CollectionItem[], total: number | undefined, _link: MusicLink): Promise<void> {
     this.outcome = 'collection';
     if (items.length === 0) return this.#show(this.scope.t('music-collection-empty', { title }));
-    const id = this.choices.put({ kind: 'collection', links: items.map((i) => i.link) });
-    const rows: InlineKeyboardButton[][] = items.map((item, i) => [
-      { text: label([`${i + 1}. ${item.artists.length > 0 ? `${item.artists.join(', ')} — ` : ''}${item.title}`, clock(item.durationSec)]), callback_data: pickData(id, i) },
-    ]);
+    const names = items.map((item) => `${item.artists.length > 0 ? `${item.artists.join(', ')} — ` : ''}${item.title}`);
+    const id = this.choices.put({ kind: 'collection', links: items.map((i) => i.link), names });
+    const rows: InlineKeyboardButton[][] = items.map((item, i) => [{ text: label([`${i + 1}. ${names[i]}`, clock(item.durationSec)]), callback_data: pickData(id, i) }]);
+    // "Send all" first: an album is usually wanted whole. One track needs no such button.
+    if (items.length > 1) rows.unshift([{ text: this.scope.t('music-button-send-all', { count: items.length }), callback_data: sendAllData(id) }]);
     await this.#show(this.scope.t('music-collection', { title, shown: items.length, total: Math.max(total ?? items.length, items.length) }), { inline_keyboard: rows });
   }
 

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseCallbackData } from '../../../src/bot/callbackData.ts';
-import { cancelData, pickData } from '../../../src/bot/musicChat/callbackData.ts';
+import { encodeCallbackData, parseCallbackData } from '../../../src/bot/callbackData.ts';
+import { cancelData, pickData, sendAllData, stopAllData } from '../../../src/bot/musicChat/callbackData.ts';
 
 const C = suite('music callback data');
 
@@ -11,8 +11,15 @@ C('cancel and pick buttons round-trip and fit in 64 bytes', () => {
   assert.ok(Buffer.byteLength(pickData('AbCdEf_-12', 99)) <= 64);
 });
 
+C('Send all and Stop round-trip through the shared encoder', () => {
+  assert.equal(parseCallbackData(sendAllData('AbCdEf_-12')), { kind: 'music', action: { kind: 'sendAll', choiceId: 'AbCdEf_-12' } });
+  assert.equal(parseCallbackData(stopAllData()), { kind: 'music', action: { kind: 'stopAll' } });
+  assert.is(encodeCallbackData({ kind: 'music', action: { kind: 'sendAll', choiceId: 'AbCdEf_-12' } }), sendAllData('AbCdEf_-12'));
+  assert.is(encodeCallbackData({ kind: 'music', action: { kind: 'stopAll' } }), stopAllData());
+});
+
 C('forged and stale music data parse as null', () => {
-  for (const data of ['mu:x:', 'mu:x:ABC', 'mu:p:short:1', 'mu:p:AbCdEf_-12:-1', 'mu:p:AbCdEf_-12:123', 'mu:zz', 'mu2:x:1z', '']) {
+  for (const data of ['mu:x:', 'mu:x:ABC', 'mu:p:short:1', 'mu:p:AbCdEf_-12:-1', 'mu:p:AbCdEf_-12:123', 'mu:zz', 'mu:a:short', 'mu:a:AbCdEf_-12x', 'mu:z:1', 'mu2:x:1z', '']) {
     assert.is(parseCallbackData(data), null, data);
   }
 });

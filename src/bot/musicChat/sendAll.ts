@@ -1,0 +1,188 @@
+/**
+ * "Send all" under an album's or playlist's list: its tracks sent in order as audio, through
+ * the same pipeline and queue as single requests, with one progress message for the whole
+ * run ("3/12 · Artist — Title") and one Stop button, then a one-line summary of what was not
+ * sent and why.
+ *
+ * Fair to other users: each track is its own queue job, submitted only when the previous one
+ * has finished, so a run holds at most one of the user's queue places and one download slot
+ * at a time, and other users' requests start between its tracks. One run per user: a second
+ * "Send all" while one runs is answered, not started.
+ *
+ * An unsure match (the pipeline's `choose`) is not sent and counted as "no sure match": a
+ * run must not leave a choice message per track behind, and guessing would send wrong songs.
+ */
+import type { MusicLink } from '../../music/links/index.ts';
+import type { MusicService } from '../../music/musicService.ts';
+import type { MusicSink } from '../../music/pipeline.ts';
+import { MusicError, type MusicErrorCode } from '../../music/errors.ts';
+import { stopAllData } from './callbackData.ts';
+import type { ChoiceStore } from './choiceStore.ts';
+import type { RequestOrigin } from './musicRequests.ts';
+import { ProgressMessage, type ProgressClock } from './progressMessage.ts';
+import { sendCachedAudio, TelegramSink, type ChatScope } from './telegramSink.ts';
+
+/** One track of a run, as listed. */
+export interface SendAllTrack {
+  readonly link: MusicLink;
+  readonly name: string;
+}
+
+/** What {@link SendAll} needs. */
+export interface SendAllDeps {
+  readonly service: MusicService;
+  readonly choices: ChoiceStore;
+  /** Most tracks one run sends (`MAX_COLLECTION_TRACKS`). */
+  readonly maxTracks: number;
+  readonly progressIntervalMs?: number;
+  readonly progressClock?: ProgressClock;
+}
+
+/** The short reason a track was not sent, as the summary names it. */
+const REASON: Partial<Record<MusicErrorCode, string>> = {
+  MUSIC_NO_MATCH: 'no-match',
+  MUSIC_TOO_LONG: 'too-long',
+  MUSIC_TOO_LARGE: 'too-large',
+  MUSIC_DEAD_LINK: 'unavailable',
+  MUSIC_REGION_BLOCKED: 'unavailable',
+  MUSIC_SOURCE_REFUSED: 'unavailable',
+  MUSIC_PREVIEW_ONLY: 'unavailable',
+  MUSIC_LIVE_STREAM: 'unavailable',
+};
+
+/** How long a track waits for a free place in the user's queue, and how often it looks. */
+const BUSY_WAIT_MS = 10 * 60_000;
+const BUSY_POLL_MS = 1000;
+
+interface Run {
+  stopped: boolean;
+  jobId?: string;
+}
+
+/** See the module comment. */
+export class SendAll {
+  readonly #runs = new Map<number, Run>();
+
+  constructor(private readonly d: SendAllDeps) {}
+
+  /** True while `userId` has a run going. */
+  running(userId: number): boolean {
+    return this.#runs.has(userId);
+  }
+
+  /**
+   * Starts a run for `origin`'s user; false (nothing started) when one is already going.
+   * Resolves once started: the tracks follow on their own, like single requests.
+   */
+  start(origin: RequestOrigin, tracks: readonly SendAllTrack[]): boolean {
+    if (this.#runs.has(origin.userId)) return false;
+    const run: Run = { stopped: false };
+    this.#runs.set(origin.userId, run);
+    void this.#go(origin, tracks.slice(0, this.d.maxTracks), run)
+      .catch((err: unknown) => this.d.service.logger.warn({ err }, 'send all failed'))
+      .finally(() => this.#runs.delete(origin.userId));
+    return true;
+  }
+
+  /** Stops `userId`'s run: the current track is cancelled, the rest not started. False when none runs. */
+  stop(userId: number): boolean {
+    const run = this.#runs.get(userId);
+    if (!run || run.stopped) return false;
+    run.stopped = true;
+    if (run.jobId) this.d.service.queue.cancel(run.jobId, userId);
+    return true;
+  }
+
+  async #go(origin: RequestOrigin, tracks: readonly SendAllTrack[], run: Run): Promise<void> {
+    const { service } = this.d;
+    const t = origin.t;
+    const scope: ChatScope = { api: origin.api, chatId: origin.chatId, t, logger: service.logger };
+    const markup = { inline_keyboard: [[{ text: t('music-button-stop-all'), callback_data: stopAllData() }]] };
+    const line = (i: number, track: SendAllTrack) => t('music-send-all-progress', { n: i + 1, count: tracks.length, track: track.name });
+    const progress = await ProgressMessage.send(origin.api, origin.chatId, line(0, tracks[0]!), markup, {
+      intervalMs: this.d.progressIntervalMs,
+      ...(this.d.progressClock && { clock: this.d.progressClock }),
+      logger: service.logger,
+    });
+    const failed: { name: string; reason: string }[] = [];
+    let sent = 0;
+    for (const [i, track] of tracks.entries()) {
+      if (run.stopped) break;
+      progress?.update(line(i, track), markup);
+      const outcome = await this.#one(scope, origin.userId, track.link, run);
+      if (outcome === 'sent') sent++;
+      else if (outcome !== 'stopped') failed.push({ name: track.name, reason: t(`music-send-all-reason-${outcome}`) });
+    }
+    const head = run.stopped
+      ? t('music-send-all-stopped', { sent, count: tracks.length })
+      : t('music-send-all-done', { sent, count: tracks.length });
+    const tail = failed.length === 0 ? '' : ` ${t('music-send-all-failed', { list: failed.map((f) => `${f.name} (${f.reason})`).join(', ') })}`;
+    const summary = `${head}${tail}`;
+    if (progress) await progress.finish(summary.length > 4000 ? `${summary.slice(0, 3999)}…` : summary);
+    else await origin.api.sendMessage(origin.chatId, summary.slice(0, 4000)).catch(() => undefined);
+  }
+
+  /** One track: from the cache, else as a queue job; what became of it. */
+  async #one(scope: ChatScope, userId: number, link: MusicLink, run: Run): Promise<'sent' | 'stopped' | string> {
+    const { service } = this.d;
+    const hit = link.needsRedirect ? undefined : await service.cached(link.key).catch(() => undefined);
+    if (hit && (await sendCachedAudio(scope, hit, link).catch(() => false))) {
+      service.metrics.cacheHit('key');
+      return 'sent';
+    }
+    let result: 'sent' | 'stopped' | string = 'failed';
+    const sink = new RunSink(new TelegramSink(scope, undefined, { inline_keyboard: [] }, this.d.choices));
+    const spec = {
+      run: async (signal: AbortSignal) => {
+        try {
+          await service.run({ link, userId }, sink, signal);
+          result = sink.sent ? 'sent' : 'no-match';
+        } catch (err) {
+          result = outcomeOf(err);
+        }
+      },
+      onDropped: (reason: MusicError) => void (result = outcomeOf(reason)),
+    };
+    let submitted = service.queue.submit(userId, spec);
+    // The user's other requests fill their queue places: wait for one to end, as a person would.
+    for (let waited = 0; !submitted.accepted && submitted.reason === 'busy' && !run.stopped && waited < BUSY_WAIT_MS; waited += BUSY_POLL_MS) {
+      await new Promise((r) => setTimeout(r, BUSY_POLL_MS));
+      submitted = service.queue.submit(userId, spec);
+    }
+    if (run.stopped && !submitted.accepted) return 'stopped';
+    if (!submitted.accepted) {
+      if (submitted.reason === 'closed') run.stopped = true; // shutting down: the rest would fail too
+      return 'failed';
+    }
+    run.jobId = submitted.job.id;
+    if (run.stopped) service.queue.cancel(submitted.job.id, userId);
+    await submitted.job.done;
+    run.jobId = undefined;
+    return result;
+  }
+}
+
+function outcomeOf(err: unknown): string {
+  if (err instanceof MusicError) return err.code === 'MUSIC_CANCELLED' ? 'stopped' : (REASON[err.code] ?? 'failed');
+  return 'failed';
+}
+
+/**
+ * The chat's sink without its choice messages: an unsure match or a nested collection is
+ * not sent (see the module comment), the rest is shown as for a single request.
+ */
+class RunSink implements MusicSink {
+  sent = false;
+  constructor(private readonly chat: TelegramSink) {}
+  stage(): void {}
+  async sendCached(...args: Parameters<MusicSink['sendCached']>): Promise<boolean> {
+    return (this.sent = await this.chat.sendCached(...args));
+  }
+  async sendFile(...args: Parameters<MusicSink['sendFile']>): Promise<string | undefined> {
+    const id = await this.chat.sendFile(...args);
+    this.sent = true;
+    return id;
+  }
+  async choose(): Promise<void> {}
+  async collection(): Promise<void> {}
+}
