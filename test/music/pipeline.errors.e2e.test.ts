@@ -139,13 +139,18 @@ Errors('Yandex refusing both its API and its page gets a message that says why',
     assert.match(await h.nextText(alice.id, /🟡/), 'Яндекс Музыка не ответила');
   }));
 
-Errors('a Spotify album is answered with "not supported yet", never silence', async () => {
+Errors('a Spotify artist is answered with "not supported yet", and a playlist Spotify hides says what works, never silence', async () => {
   const spotify = await startFakeSpotify();
   try {
     await withHarness({ spotify: unlinkedWebApi(spotify) }, async (h) => {
       const alice = h.fake.createUser();
-      h.fake.sendText(alice, 'https://open.spotify.com/album/4aawyAB9vmqN3uQ7FjRGTy');
+      h.fake.sendText(alice, 'https://open.spotify.com/artist/0TnOYISbd1XYRBk9myaseg');
       assert.match(await h.nextText(alice.id, /💿/), 'not supported yet');
+      spotify.addUser({ id: 'bob' });
+      const track = spotify.addTrack({ name: 'Bob only' });
+      const playlist = spotify.addPlaylist({ name: "Bob's", owner: 'bob', entries: [{ trackId: track.id }] });
+      h.fake.sendText(alice, `https://open.spotify.com/playlist/${playlist.id}`);
+      assert.match(await h.nextText(alice.id, /🔒/), 'playlists that you own or collaborate on');
     });
   } finally {
     await spotify.close();
