@@ -170,7 +170,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     const ytdlp = startYtDlpUpkeep({ path: config.music.ytdlpPath, autoUpdate: config.music.ytdlpAutoUpdate ?? false, logger: logger.child({ module: 'yt-dlp' }) });
     stopStep('ytdlp', 'close', (remaining) => ytdlp.stop(Math.min(remaining, 10_000)));
 
-    const bot = createBot({ config, links, spotify, music: createMusicPort(music), ...(lyrics && { lyrics }), logger, ...(options.bot ? { options: options.bot } : {}) });
+    const bot = createBot({ config, links, spotify, music: createMusicPort(music, { ...(config.telegram.storageChatId !== undefined && { storageChatId: config.telegram.storageChatId }) }), ...(lyrics && { lyrics }), logger, ...(options.bot ? { options: options.bot } : {}) });
     const updates = trackUpdates(bot, (type, outcome) => metrics.updates.inc({ type, outcome }));
     metrics.gauge('telegram_updates_in_flight', 'Telegram updates being handled right now', [], () => updates.inFlight());
     relay.connect(bot.notifier);

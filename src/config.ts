@@ -102,6 +102,13 @@ const envSchema = z.object({
       .pipe(z.array(encryptionKey)),
   ),
   ALLOWED_TELEGRAM_USER_IDS: opt(userIdList),
+  // A channel's id as Telegram prints it: -100 and its digits (a group's is negative too).
+  STORAGE_CHAT_ID: opt(
+    z
+      .string()
+      .regex(/^\s*-\d{1,15}\s*$/, 'must be the numeric id of a private channel, such as -1001234567890 (the bot must be an admin there)')
+      .transform((s) => Number(s.trim())),
+  ),
   YTDLP_PATH: withDefault(z.string().min(1), 'yt-dlp'),
   FFMPEG_PATH: withDefault(z.string().min(1), 'ffmpeg'),
   YTDLP_COOKIES: opt(z.string().min(1)),
@@ -143,6 +150,8 @@ export interface Config {
     readonly mode: 'polling' | 'webhook';
     readonly webhookSecret?: string;
     readonly allowedUserIds?: readonly number[];
+    /** `STORAGE_CHAT_ID`: the private channel inline-search uploads go to (else the chooser's private chat). */
+    readonly storageChatId?: number;
   };
   readonly http: { readonly host: string; readonly port: number; readonly publicBaseUrl?: string };
   readonly spotify: {
@@ -245,6 +254,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       mode: e.BOT_MODE,
       webhookSecret: e.WEBHOOK_SECRET,
       allowedUserIds: e.ALLOWED_TELEGRAM_USER_IDS,
+      storageChatId: e.STORAGE_CHAT_ID,
     },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicBaseUrl: e.PUBLIC_BASE_URL },
     spotify: {

@@ -130,4 +130,12 @@ Config('MAX_COLLECTION_TRACKS defaults to 25 and stays within the 100 buttons of
   }
 });
 
+Config('STORAGE_CHAT_ID takes a channel id and names anything else', () => {
+  assert.is(loadConfig(minimal).telegram.storageChatId, undefined);
+  assert.is(loadConfig({ ...minimal, STORAGE_CHAT_ID: '-1001234567890' }).telegram.storageChatId, -1001234567890);
+  for (const bad of ['@mychannel', '1234', '-100abc']) {
+    assert.match(problemsOf({ ...minimal, STORAGE_CHAT_ID: bad }).join('\n'), /^STORAGE_CHAT_ID must be the numeric id of a private channel/, bad);
+  }
+});
+
 Config.run();

@@ -55,7 +55,7 @@ import { DEFAULT_USER_LIMITS, UserRateLimit, type UserLimits } from './userRateL
 import { createWebhookRoute, WEBHOOK_PATH } from './webhookRoute.ts';
 
 /** The update types the bot asks Telegram for. */
-export const ALLOWED_UPDATES = ['message', 'callback_query', 'inline_query'] as const;
+export const ALLOWED_UPDATES = ['message', 'callback_query', 'inline_query', 'chosen_inline_result'] as const;
 
 /** Knobs that tests and the benchmark turn; production leaves them unset. */
 export interface BotOptions {
@@ -211,7 +211,7 @@ export function createBot(deps: BotDeps): BotApp {
   function handleUpdate(update: Update): Promise<void> {
     // A flooding user's update that would be dropped anyway is dropped before grammY builds
     // its context: the flood then costs the other users as little as possible.
-    const from = update.message?.from ?? update.callback_query?.from ?? update.inline_query?.from;
+    const from = update.message?.from ?? update.callback_query?.from ?? update.inline_query?.from ?? update.chosen_inline_result?.from;
     if (from && perUser.dropsQuietly(from.id)) {
       if (lastUpdateId === undefined || update.update_id > lastUpdateId) lastUpdateId = update.update_id;
       return Promise.resolve();

@@ -14,7 +14,7 @@
  * bot.use(routeFeatures([startFeature(s), now]));
  */
 import type { Context, NextFunction } from 'grammy';
-import type { CallbackQuery, Chat, InlineQuery, Message, User } from 'grammy/types';
+import type { CallbackQuery, Chat, ChosenInlineResult, InlineQuery, Message, User } from 'grammy/types';
 import { parseCallbackData, type CallbackAction } from './callbackData.ts';
 import type { BotContext } from './context.ts';
 
@@ -26,6 +26,8 @@ export type CallbackContext = BotContext & { callbackQuery: CallbackQuery & { da
 export type MessageContext = BotContext & { message: Message; chat: Chat };
 /** The context of an inline query. */
 export type InlineContext = BotContext & { inlineQuery: InlineQuery; from: User };
+/** The context of a chosen inline result (sent only with BotFather's inline feedback on). */
+export type ChosenContext = BotContext & { chosenInlineResult: ChosenInlineResult; from: User };
 
 type CallbackHandlers = {
   readonly [K in CallbackAction['kind']]?: (ctx: CallbackContext, action: Extract<CallbackAction, { kind: K }>) => unknown;
@@ -38,6 +40,7 @@ export interface BotFeature {
   /** Handlers by kind of our callback data (see `callbackData.ts`). */
   readonly callbacks?: CallbackHandlers;
   readonly inlineQuery?: (ctx: InlineContext) => unknown;
+  readonly chosenInlineResult?: (ctx: ChosenContext) => unknown;
   /**
    * Messages with a text or a caption that no command claimed (music links). Resolves
    * `false` when the message is not for this feature: it then goes on to the fallback.
@@ -76,6 +79,7 @@ export function routeFeatures(features: readonly BotFeature[]): (ctx: BotContext
   const callbacks = new Map<string, (ctx: CallbackContext, action: CallbackAction) => unknown>();
   let inline: ((ctx: InlineContext) => unknown) | undefined;
   let messages: ((ctx: MessageContext) => Promise<boolean>) | undefined;
+  let chosen: ((ctx: ChosenContext) => unknown) | undefined;
   for (const feature of features) {
     for (const [name, handler] of Object.entries(feature.commands ?? {})) {
       if (commands.has(name)) throw new FeatureConflictError(`/${name}`);
@@ -88,6 +92,10 @@ export function routeFeatures(features: readonly BotFeature[]): (ctx: BotContext
     if (feature.inlineQuery) {
       if (inline) throw new FeatureConflictError('inline queries');
       inline = feature.inlineQuery;
+    }
+    if (feature.chosenInlineResult) {
+      if (chosen) throw new FeatureConflictError('chosen inline results');
+      chosen = feature.chosenInlineResult;
     }
     if (feature.messages) {
       if (messages) throw new FeatureConflictError('plain messages');
@@ -107,6 +115,8 @@ export function routeFeatures(features: readonly BotFeature[]): (ctx: BotContext
       if (handler) return void (await handler(ctx as CallbackContext, action!));
     } else if (ctx.inlineQuery && inline) {
       return void (await inline(ctx as InlineContext));
+    } else if (ctx.chosenInlineResult && chosen) {
+      return void (await chosen(ctx as ChosenContext));
     }
     return next();
   };

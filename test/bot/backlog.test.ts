@@ -145,7 +145,7 @@ Backlog('a waiting update that fails still reaches bot.catch: logged, and the us
       return false;
     },
   };
-  const music: MusicPort = { feature, downloadSpotifyTrack: async () => {}, cachedAudio: async () => undefined };
+  const music: MusicPort = { feature, downloadSpotifyTrack: async () => {}, cachedAudio: async () => undefined, answerInlineSearch: async () => {} };
   h = await startBotHarness({ music });
   const olga = h.fake.createUser({ languageCode: 'ru' });
   const other = h.fake.createUser();

@@ -98,7 +98,7 @@ Bot('a failing handler is logged, the user hears "something went wrong", and the
     downloadSpotifyTrack: async () => {
       throw new Error('the pipeline exploded');
     },
-    cachedAudio: async () => undefined,
+    cachedAudio: async () => undefined, answerInlineSearch: async () => {},
   };
   h = await startBotHarness({ music });
   const alice = h.fake.createUser({ languageCode: 'ru' });
@@ -134,7 +134,7 @@ Bot('webhook mode: setWebhook with the secret; updates with it are handled, a wr
   const hook = h.fake.webhook!;
   assert.is(hook.url, h.httpBase + WEBHOOK_PATH);
   assert.is(hook.secretToken, h.config.telegram.webhookSecret);
-  assert.equal(hook.allowedUpdates, ['message', 'callback_query', 'inline_query']);
+  assert.equal(hook.allowedUpdates, ['message', 'callback_query', 'inline_query', 'chosen_inline_result']);
   assert.is(h.app.isConnected(), true);
   const handled: number[] = [];
   h.app.onUpdate((update, handling) => void handling.then(() => handled.push(update.update_id)));

@@ -11,10 +11,16 @@ import { startBotHarness, type BotHarness } from './botHarness.ts';
 
 const Inline = suite('bot inline mode');
 let h: BotHarness;
+/** Words typed after @bot, as the music port's search received them. */
+const searched: string[] = [];
 const music: MusicPort = {
   feature: {},
   downloadSpotifyTrack: async () => {},
   cachedAudio: async (id) => (id === TRACK_WITHOUT_ISRC.id ? 'CACHED-FILE-ID-1' : undefined),
+  answerInlineSearch: async (ctx) => {
+    searched.push(ctx.inlineQuery.query);
+    await ctx.answerInlineQuery([], { cache_time: 30, is_personal: false });
+  },
 };
 
 Inline.before.each(async () => {
@@ -46,8 +52,21 @@ Inline('a linked user shares what plays now and played recently; a known file_id
   assert.is(results[1]!.audio_file_id, 'CACHED-FILE-ID-1');
 
   h.fake.inlineQuery(alice, 'basement');
+  await h.fake.nextCall('answerInlineQuery');
+  assert.equal(searched, ['basement'], 'words search music by name instead of filtering the listening');
+});
+
+Inline('without the music pipeline, words filter the listening by title and artist', async () => {
+  await h.close();
+  h = await startBotHarness({});
+  const alice = h.fake.createUser();
+  await h.linkThroughBot(alice);
+  h.link.spotify.setPlayer('alice', { kind: 'track', trackId: TRACK_WITH_ISRC.id, progressMs: 1000 });
+  h.link.spotify.setRecentlyPlayed('alice', [{ trackId: TRACK_WITHOUT_ISRC.id, playedAt: h.link.clock.now() - 60_000 }]);
+  h.fake.inlineQuery(alice, 'basement');
   const filtered = (await h.fake.nextCall('answerInlineQuery')).params.results as Array<Record<string, any>>;
-  assert.equal(filtered.map((r) => r.type), ['audio']);
+  assert.equal(filtered.length, 1);
+  assert.match(filtered[0]!.input_message_content.message_text, TRACK_WITHOUT_ISRC.name);
 });
 
 Inline('an unlinked user gets the Connect Spotify button with start_parameter=login', async () => {

@@ -17,7 +17,7 @@ const music: MusicPort = {
     downloads.push({ chatId: ctx.chat?.id, trackId });
     await ctx.reply('(audio would follow)');
   },
-  cachedAudio: async () => undefined,
+  cachedAudio: async () => undefined, answerInlineSearch: async () => {},
 };
 
 Now.before.each(async (context) => {

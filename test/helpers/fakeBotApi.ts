@@ -135,6 +135,11 @@ export class FakeBotApi {
     return this.world.createGroup(title, type);
   }
 
+  /** A channel the bot is an admin of (`STORAGE_CHAT_ID`). */
+  createChannel(id: number, title?: string): Chat {
+    return this.world.createChannel(id, title);
+  }
+
   /** From now on, sending to this user answers 403 "bot was blocked by the user". */
   block(user: User): void {
     this.world.blocked.add(user.id);

@@ -142,6 +142,13 @@ export class FakeWorld {
     return chat;
   }
 
+  /** A channel the bot is an admin of, with the id Telegram gives channels (-100…). */
+  createChannel(id: number, title = 'Test channel'): Chat {
+    const chat = { id, type: 'channel', title } as Chat;
+    this.chats.set(id, chat);
+    return chat;
+  }
+
   /** The chat a `chat_id` parameter names (an id or an `@username`), as Telegram resolves it. */
   resolveChat(chatId: unknown): Chat {
     const chat =

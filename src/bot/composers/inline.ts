@@ -4,7 +4,9 @@
  * from the music pipeline), anything else as an article with a link to Spotify. Results are
  * always `is_personal` with `cache_time: 0`: they are one user's listening, right now.
  * A user without a link gets no results and the button "Connect Spotify", which opens the
- * private chat with `/start login`. A query text filters the results by title and artist.
+ * private chat with `/start login`. A query text searches music by name
+ * (`../musicChat/inlineSearch.ts`); without the music pipeline it filters the results by
+ * title and artist.
  *
  * Clients send a query per keystroke, and the same query again when the user reopens the
  * inline panel: the Spotify reads of a user's last query are reused for `reuseMs` (5 s), so
@@ -91,6 +93,8 @@ export function inlineFeature(s: BotServices, reuseMs = 5_000): BotFeature {
 }
 
 async function answerInline(ctx: InlineContext, s: BotServices, read: (userId: number) => Promise<Reads>): Promise<void> {
+  // Words search music by name when downloads are on; an empty query is the user's listening.
+  if (s.music && ctx.inlineQuery.query.trim() !== '') return s.music.answerInlineSearch(ctx);
   if (!s.spotify || !s.links) {
     await ctx.answerInlineQuery([], ANSWER);
     return;

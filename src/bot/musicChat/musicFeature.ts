@@ -14,6 +14,7 @@ import type { ChoiceStore } from './choiceStore.ts';
 import { answerSearch, type SearchChatDeps } from './searchChat.ts';
 import type { MusicRequests, RequestOrigin } from './musicRequests.ts';
 import type { SendAll } from './sendAll.ts';
+import { deliverChosen, type InlineSearchDeps } from './inlineSearch.ts';
 import type { MusicService } from '../../music/musicService.ts';
 
 /** What the feature needs. */
@@ -24,6 +25,7 @@ export interface MusicFeatureDeps {
   /** Searches per user per minute (see `searchChat.ts`). */
   readonly searchRate: SearchChatDeps['rate'];
   readonly sendAll: SendAll;
+  readonly inline: InlineSearchDeps;
 }
 
 /** The origin of a request made through `ctx`; undefined without a user. */
@@ -127,5 +129,6 @@ export function musicFeature(d: MusicFeatureDeps): BotFeature {
     messages: (ctx) => onMessage(d, ctx),
     commands: { search: (ctx, payload) => onSearchCommand(d, ctx, payload), s: (ctx, payload) => onSearchCommand(d, ctx, payload) },
     callbacks: { music: (ctx, { action }) => onButton(d, ctx, action) },
+    chosenInlineResult: (ctx) => deliverChosen(d.inline, ctx),
   };
 }

@@ -10,7 +10,7 @@
  * const app = createBot({ config, links, spotify, music: port, logger });
  */
 import type { BotContext } from '../context.ts';
-import type { BotFeature } from '../routing.ts';
+import type { BotFeature, InlineContext } from '../routing.ts';
 import { parseUrl } from '../../music/links/index.ts';
 import type { MusicService } from '../../music/musicService.ts';
 import { UserRateLimit } from '../userRateLimit.ts';
@@ -18,6 +18,7 @@ import { ChoiceStore } from './choiceStore.ts';
 import { musicFeature, originOf } from './musicFeature.ts';
 import { MusicRequests, type MusicRequestsOptions } from './musicRequests.ts';
 import { SendAll } from './sendAll.ts';
+import { answerInlineSearch, type InlineSearchDeps } from './inlineSearch.ts';
 
 /** The music pipeline as the bot sees it. */
 export interface MusicPort {
@@ -30,6 +31,8 @@ export interface MusicPort {
   downloadSpotifyTrack(ctx: BotContext, trackId: string): Promise<void>;
   /** The cached Telegram `file_id` of a Spotify track, for inline results; undefined if not sent yet. */
   cachedAudio(spotifyTrackId: string): Promise<string | undefined>;
+  /** Answers a non-empty inline query with tracks found by name (`inlineSearch.ts`). */
+  answerInlineSearch(ctx: InlineContext): Promise<void>;
 }
 
 /** Optional tuning of {@link createMusicPort}. */
@@ -39,6 +42,8 @@ export type MusicPortOptions = Partial<Pick<MusicRequestsOptions, 'progressInter
   readonly searchesPerMinute?: number;
   /** Epoch ms for the search rate (default `Date.now`). */
   readonly now?: () => number;
+  /** `STORAGE_CHAT_ID` (see `inlineSearch.ts`). */
+  readonly storageChatId?: number;
 };
 
 /**
@@ -50,11 +55,14 @@ export const SEARCHES_PER_MINUTE = 12;
 /** Wires the music feature and the ⬇️ Download / inline helpers onto `service`. */
 export function createMusicPort(service: MusicService, options: MusicPortOptions = {}): MusicPort {
   const choices = options.choices ?? new ChoiceStore();
-  const { searchesPerMinute, now, ...requestOptions } = options;
+  const { searchesPerMinute, now, storageChatId, ...requestOptions } = options;
   const requests = new MusicRequests({ service, choices, limits: service.limits, ...requestOptions });
   const searchRate = new UserRateLimit(searchesPerMinute ?? SEARCHES_PER_MINUTE, 60_000, now ?? Date.now);
+  const inline: InlineSearchDeps = { service, choices, rate: searchRate, limits: service.limits, ...(storageChatId !== undefined && { storageChatId }) };
+  const sendAll = new SendAll({ service, choices, maxTracks: service.collectionLimit, ...requestOptions });
   return {
-    feature: musicFeature({ service, requests, choices, searchRate, sendAll: new SendAll({ service, choices, maxTracks: service.collectionLimit, ...requestOptions }) }),
+    feature: musicFeature({ service, requests, choices, searchRate, sendAll, inline }),
+    answerInlineSearch: (ctx) => answerInlineSearch(inline, ctx),
     /**
      * Queues the track for the chat of `ctx` (the user's private chat for inline messages).
      * Resolves once queued or sent from the cache; never answers the callback query.

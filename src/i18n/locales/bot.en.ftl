@@ -121,6 +121,8 @@ recent-older = Older ▶️
 inline-connect-button = Connect Spotify
 inline-now-title = ▶️ Now playing: { $title }
 inline-share = 🎵 { $track }
+inline-search-getting = ⏳ Getting the audio: { $track }
+inline-search-needs-start = Open a chat with me and press Start first: I upload the audio there before it can appear here.
 
 ## Notifications from the link lifecycle
 

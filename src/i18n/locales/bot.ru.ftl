@@ -124,6 +124,8 @@ recent-older = Старше ▶️
 inline-connect-button = Подключить Spotify
 inline-now-title = ▶️ Сейчас играет: { $title }
 inline-share = 🎵 { $track }
+inline-search-getting = ⏳ Достаю аудио: { $track }
+inline-search-needs-start = Сначала откройте чат со мной и нажмите «Старт»: аудио загружается туда, прежде чем появиться здесь.
 
 ## Уведомления жизненного цикла подключения
 

@@ -84,9 +84,9 @@ export class TextSearch {
     return this.#o.sources.map((s) => s.name);
   }
 
-  /** Searches every catalogue for `query` (already checked with {@link checkQuery}). */
-  async search(query: string, signal?: AbortSignal): Promise<SearchOutcome> {
-    const limit = this.#o.limit ?? 5;
+  /** Searches every catalogue for `query` (already checked with {@link checkQuery}) for up to `limitOverride` tracks (default the `limit` option, 5). */
+  async search(query: string, signal?: AbortSignal, limitOverride?: number): Promise<SearchOutcome> {
+    const limit = limitOverride ?? this.#o.limit ?? 5;
     // A referenced timer, unlike AbortSignal.timeout's: the process waits for the budget to end.
     const budget = new AbortController();
     const timer = setTimeout(() => budget.abort(new Error('text search budget spent')), this.#o.budgetMs ?? 1200);
