@@ -6,7 +6,7 @@
  * | --- | --- | --- |
  * | Deezer API | `deezerApiUrl` | `/track/<id>`, `/album/<id>`, `/search?q=&limit=` (errors as 200 + `error`, like Deezer) |
  * | iTunes Search API | `itunesApiUrl` | `/lookup?id=&country=&entity=song`, `/search?term=&entity=song&limit=` |
- * | Yandex Music API | `yandexApiUrl` | `/tracks/<id>`, `/albums/<id>/with-tracks` |
+ * | Yandex Music API | `yandexApiUrl` | `/tracks/<id>`, `/users/<owner>/playlists/<kind>` |
  * | Yandex Music pages | `yandexWebUrl` | `/album/<a>/track/<t>`, `/track/<t>` (`og:` tags) |
  * | Tidal pages | `tidalWebUrl` | `/browse/track/<id>` |
  * | Spotify pages | `spotifyWebUrl` | `/track/<id>` |
@@ -54,6 +54,8 @@ export interface FakeMusicSources {
   addDeezerAlbum(album: { id: string; title: string; tracks: FakeSourceTrack[] }): void;
   addItunes(track: FakeSourceTrack & { country?: string }): void;
   addYandex(track: FakeSourceTrack): void;
+  /** A user's Yandex playlist (`/users/<owner>/playlists/<kind>`) of tracks added with `addYandex`. */
+  addYandexPlaylist(playlist: { owner: string; kind: string; title: string; trackIds: string[] }): void;
   /**
    * A Tidal share page. `form` picks the `og:title` shape (issue 15 fact 9): `by` "Title by
    * Artist" (default), `dash` "Artist - Title", `plain` the title alone with og:description
@@ -88,6 +90,7 @@ export async function startFakeMusicSources(): Promise<FakeMusicSources> {
   const deezerAlbums = new Map<string, { title: string; tracks: FakeSourceTrack[] }>();
   const itunes = new Map<string, FakeSourceTrack & { country?: string }>();
   const yandex = new Map<string, FakeSourceTrack>();
+  const yandexPlaylists = new Map<string, { title: string; trackIds: string[] }>();
   const tidal = new Map<string, FakeSourceTrack & { form?: 'by' | 'dash' | 'plain'; sentence?: boolean }>();
   const spotifyPages = new Map<string, FakeSourceTrack>();
   const shorts = new Map<string, string>();
@@ -185,6 +188,21 @@ export async function startFakeMusicSources(): Promise<FakeMusicSources> {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(JSON.stringify({ resultCount: results.length, results }));
       return;
     }
+    if ((m = /^\/yandex-api\/users\/([\w.-]+)\/playlists\/(\d+)$/.exec(p))) {
+      if (state.yandexMode !== 'ok') return json(res, 451, { error: 'Unavailable For Legal Reasons' });
+      const list = yandexPlaylists.get(`${m[1]}/${m[2]}`);
+      if (!list) return json(res, 404, { invocationInfo: {}, error: { name: 'not-found', message: 'Playlist not found' } });
+      // A Playlist as MarshalX/yandex-music-api reads it (`users_playlists`, `Playlist`,
+      // `TrackShort`): `title`, `trackCount`, and `tracks` of TrackShort – `id`, `timestamp`,
+      // `albumId` – without the full `track`, which that library documents only for charts.
+      return json(res, 200, {
+        invocationInfo: { hostname: 'music-backend-fake', 'req-id': '1700000000000-1', 'exec-duration-millis': 4 },
+        result: {
+          owner: { uid: 100500, login: m[1] }, kind: Number(m[2]), title: list.title, trackCount: list.trackIds.length, visibility: 'public',
+          tracks: list.trackIds.map((id, i) => ({ id: Number(id), timestamp: `2026-01-0${1 + (i % 9)}T00:00:00+00:00`, albumId: 4766 })),
+        },
+      });
+    }
     if ((m = /^\/yandex-api\/tracks\/(\d+)$/.exec(p))) {
       if (state.yandexMode !== 'ok') return json(res, 451, { error: 'Unavailable For Legal Reasons' });
       const t = yandex.get(m[1]!);
@@ -263,6 +281,7 @@ export async function startFakeMusicSources(): Promise<FakeMusicSources> {
     addDeezerAlbum: (a) => void deezerAlbums.set(a.id, { title: a.title, tracks: a.tracks }),
     addItunes: (t) => void itunes.set(t.id, t),
     addYandex: (t) => void yandex.set(t.id, t),
+    addYandexPlaylist: (p) => void yandexPlaylists.set(`${p.owner}/${p.kind}`, { title: p.title, trackIds: p.trackIds }),
     addTidal: (t) => void tidal.set(t.id, t),
     addSpotifyPage: (t) => void spotifyPages.set(t.id, t),
     addShortLink: (host, code, target) => void shorts.set(`${host}/${code.replace(/^\//, '')}`, target),

@@ -31,7 +31,7 @@ function refusal(): MusicError {
   return new MusicError('MUSIC_YANDEX_REFUSED', 'yandex music refused this server (API and page)', { service: 'yandex' });
 }
 
-/** Creates the Yandex Music resolver (tracks; albums through the API). */
+/** Creates the Yandex Music resolver (tracks; albums and users' playlists through the API). */
 export function createYandexResolver(options: YandexResolverOptions): PlatformResolver {
   const api = trimBase(options.apiUrl);
   const http = (ctx: ResolveContext) => ({ timeoutMs: options.timeoutMs ?? DEFAULT_METADATA_TIMEOUT_MS, signal: ctx.signal, fetch: options.fetch });
@@ -93,10 +93,53 @@ export function createYandexResolver(options: YandexResolverOptions): PlatformRe
         }
         return { kind: 'collection', title: str(result['title']) ?? link.url, items, total: Number(result['trackCount'] ?? items.length) };
       }
+      if (link.kind === 'playlist' && link.id.includes('/')) return playlist(link, ctx);
       throw new MusicError('MUSIC_COLLECTION_UNSUPPORTED', `yandex ${link.kind} links are not supported yet`, { service: 'yandex' });
     },
   };
+
+  /**
+   * A user's playlist (`/users/<owner>/playlists/<kind>`). Its entries are `TrackShort`s
+   * (`id`, `albumId`; the full `track` only sometimes), so a title missing from an entry is
+   * read from `/tracks/<id>`, a few at a time. Entries Yandex no longer has are skipped.
+   */
+  async function playlist(link: MusicLink, ctx: ResolveContext): Promise<Resolution> {
+    const [owner = '', kind = ''] = link.id.split('/');
+    const result = obj(await fromApi(`/users/${encodeURIComponent(owner)}/playlists/${kind}`, ctx));
+    if (Object.keys(result).length === 0) throw refusal();
+    const entries = arr(result['tracks']).slice(0, options.collectionLimit ?? 10).map(obj);
+    const items: (CollectionItem | undefined)[] = new Array(entries.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let i = next++; i < entries.length; i = next++) {
+        const entry = entries[i]!;
+        const id = String(entry['id'] ?? '').split(':')[0]!;
+        if (!/^\d+$/.test(id)) continue;
+        let track: unknown = entry['track'];
+        if (!str(obj(track)['title'])) track = arr(
+            await fromApi(`/tracks/${id}`, ctx).catch((err: unknown) => {
+              if (ctx.signal.aborted) throw err;
+              return undefined; // gone from Yandex: the entry is skipped
+            }),
+          )[0];
+        const t = obj(track);
+        const title = str(t['title']);
+        const albumId = str(entry['albumId']) ?? str(obj(arr(t['albums'])[0])['id']);
+        const verdict = parseUrl(`https://music.yandex.ru/${albumId ? `album/${albumId}/` : ''}track/${id}`);
+        if (!title || verdict.type !== 'link') continue;
+        const durationSec = seconds(t['durationMs'], 1000);
+        items[i] = { link: verdict.link, title, artists: artistsOf(t), ...(durationSec && { durationSec }) };
+      }
+    };
+    await Promise.all(Array.from({ length: TRACK_LOOKUPS_AT_ONCE }, worker));
+    const listed = items.filter((x): x is CollectionItem => x !== undefined);
+    const total = Number(result['trackCount'] ?? listed.length);
+    return { kind: 'collection', title: str(result['title']) ?? link.url, items: listed, total: Number.isFinite(total) ? total : listed.length };
+  }
 }
+
+/** `/tracks/<id>` lookups of one playlist in flight at once: polite to a rate-limited API. */
+const TRACK_LOOKUPS_AT_ONCE = 4;
 
 function artistsOf(t: Record<string, unknown>): string[] {
   return uniqueNames(arr(t['artists']).map((a) => str(obj(a)['name'])));

@@ -50,4 +50,24 @@ Y('an unreachable API and page are a refusal too (never a hang)', async () => {
   assert.is((err as { code: string }).code, 'MUSIC_YANDEX_REFUSED');
 });
 
+Y("a user's playlist lists its tracks in order, titles read from /tracks/<id>; a missing entry is skipped", async () => {
+  sources.yandexMode = 'ok';
+  const tracks = [1, 2, 3].map((n) => ({ id: `5550${n}`, title: `Песня ${n}`, artists: ['Кино'], seconds: 200 + n }));
+  for (const t of [tracks[0]!, tracks[2]!]) sources.addYandex(t); // the second is gone from Yandex
+  sources.addYandexPlaylist({ owner: 'music-lover', kind: '1003', title: 'В дорогу', trackIds: tracks.map((t) => t.id) });
+  const r = await createYandexResolver({ apiUrl: sources.yandexApiUrl, collectionLimit: 25 }).resolve(link('https://music.yandex.ru/users/music-lover/playlists/1003'), ctx);
+  assert.is(r.kind, 'collection');
+  if (r.kind !== 'collection') return;
+  assert.is(r.title, 'В дорогу');
+  assert.equal(r.items.map((i) => [i.title, i.artists, i.durationSec]), [['Песня 1', ['Кино'], 201], ['Песня 3', ['Кино'], 203]]);
+  assert.is(r.items[0]!.link.url, 'https://music.yandex.ru/album/4766/track/55501');
+  assert.is(r.total, 3);
+  const dead = await resolver().resolve(link('https://music.yandex.ru/users/music-lover/playlists/9'), ctx).catch((e: unknown) => e);
+  assert.is((dead as { code: string }).code, 'MUSIC_DEAD_LINK');
+  sources.yandexMode = 'refuses';
+  const refused = await resolver().resolve(link('https://music.yandex.ru/users/music-lover/playlists/1003'), ctx).catch((e: unknown) => e);
+  assert.is((refused as { code: string }).code, 'MUSIC_YANDEX_REFUSED');
+  sources.yandexMode = 'ok';
+});
+
 Y.run();
