@@ -116,6 +116,9 @@ const envSchema = z.object({
   YTDLP_AUTO_UPDATE: withDefault(z.stringbool({ error: 'must be 1 or 0 (also true/false, yes/no, on/off)' }), '0'),
   DEEZER_API_URL: withDefault(httpUrl('the Deezer API'), 'https://api.deezer.com'),
   ITUNES_API_URL: withDefault(httpUrl('the iTunes lookup API'), 'https://itunes.apple.com'),
+  APPLE_MUSIC_API_URL: withDefault(httpUrl('the Apple Music API'), 'https://api.music.apple.com'),
+  // A MusicKit developer token (a JWT: three base64url parts); only Apple Music playlists need it.
+  APPLE_MUSIC_TOKEN: opt(z.string().regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'must be a MusicKit developer token (a JWT of three dot-separated parts)')),
   YANDEX_MUSIC_API_URL: withDefault(httpUrl('the Yandex Music API'), 'https://api.music.yandex.net'),
   ODESLI_API_URL: opt(httpUrl('the Odesli API')),
   ODESLI_API_KEY: opt(z.string().min(1)),
@@ -176,6 +179,8 @@ export interface Config {
     readonly ytdlpAutoUpdate?: boolean;
     readonly deezerApiUrl: string;
     readonly itunesApiUrl: string;
+    /** `APPLE_MUSIC_API_URL` and `APPLE_MUSIC_TOKEN`: Apple Music playlists; absent without a token. */
+    readonly appleMusic?: { readonly apiUrl: string; readonly token: string };
     readonly yandexMusicApiUrl: string;
     /**
      * Spotify's public pages (`SPOTIFY_WEB_URL`): the track-page fallback and `/s/<code>` share
@@ -277,6 +282,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ytdlpAutoUpdate: e.YTDLP_AUTO_UPDATE,
       deezerApiUrl: e.DEEZER_API_URL,
       itunesApiUrl: e.ITUNES_API_URL,
+      appleMusic: e.APPLE_MUSIC_TOKEN ? { apiUrl: e.APPLE_MUSIC_API_URL, token: e.APPLE_MUSIC_TOKEN } : undefined,
       yandexMusicApiUrl: e.YANDEX_MUSIC_API_URL,
       spotifyWebUrl: e.SPOTIFY_WEB_URL,
       odesli: e.ODESLI_API_URL ? { apiUrl: e.ODESLI_API_URL, apiKey: e.ODESLI_API_KEY } : undefined,

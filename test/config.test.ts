@@ -138,4 +138,12 @@ Config('STORAGE_CHAT_ID takes a channel id and names anything else', () => {
   }
 });
 
+Config('APPLE_MUSIC_TOKEN turns Apple Music playlists on and must look like a developer token', () => {
+  assert.is(loadConfig(minimal).music.appleMusic, undefined);
+  assert.equal(loadConfig({ ...minimal, APPLE_MUSIC_TOKEN: 'aaa.bbb.ccc' }).music.appleMusic, { apiUrl: 'https://api.music.apple.com', token: 'aaa.bbb.ccc' });
+  const problems = problemsOf({ ...minimal, APPLE_MUSIC_TOKEN: 'not a jwt' });
+  assert.match(problems.join('\n'), /^APPLE_MUSIC_TOKEN must be a MusicKit developer token/);
+  assert.not.match(problems.join('\n'), 'not a jwt', 'the value itself is never echoed');
+});
+
 Config.run();

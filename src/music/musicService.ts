@@ -180,7 +180,7 @@ export function createMusicService(deps: MusicServiceDeps): MusicService {
     spotify: createSpotifyResolver({ ...http, api: deps.spotify, webUrl: spotifyWeb, logger, collectionLimit: limit }),
     yandex: createYandexResolver({ ...http, apiUrl: m.yandexMusicApiUrl, webUrl: urls.yandexWeb, collectionLimit: limit, logger }),
     deezer: createDeezerResolver({ ...http, apiUrl: m.deezerApiUrl, collectionLimit: limit }),
-    apple: createAppleResolver({ ...http, apiUrl: m.itunesApiUrl, collectionLimit: limit }),
+    apple: createAppleResolver({ ...http, apiUrl: m.itunesApiUrl, collectionLimit: limit, ...(m.appleMusic && { appleMusic: m.appleMusic }) }),
     tidal: createTidalResolver({ ...http, webUrl: urls.tidalWeb }),
     youtube: media,
     soundcloud: media,
