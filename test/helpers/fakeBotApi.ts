@@ -31,7 +31,7 @@ import { Dispatcher, errorAnswer, type Answer, type InjectedFailure } from './fa
 import type { MethodHandler } from './fakeBotApiMethods.ts';
 import { UpdateQueue } from './fakeBotApiUpdates.ts';
 import * as users from './fakeBotApiUsers.ts';
-import { postUpdate, webhookReplyCall } from './fakeBotApiWebhook.ts';
+import { postUpdate, WebhookPump, webhookReplyCall } from './fakeBotApiWebhook.ts';
 import { FakeWorld, type CommandSetting, type SentFile, type WebhookSetting } from './fakeBotApiWorld.ts';
 import { formatViolations, validateObject } from './telegramContract.ts';
 
@@ -51,6 +51,11 @@ export interface FakeBotApiOptions {
   unhandled?: 'ok' | 'reject';
   /** The clock for message dates, in ms (default `Date.now`). */
   now?: () => number;
+  /**
+   * Milliseconds in one of Telegram's seconds for webhook retries and update lifetimes (default
+   * 1000): a test of redelivery passes a few ms instead of waiting 2, 4, 8 … s.
+   */
+  webhookSecondMs?: number;
 }
 
 /** The fake Bot API server plus its simulated users. Create with `FakeBotApi.start()`. */
@@ -60,23 +65,33 @@ export class FakeBotApi {
   readonly world: FakeWorld;
   /** Updates waiting for the bot. */
   readonly queue = new UpdateQueue();
-  /** Every webhook POST the fake made on its own, with the bot's status code (0: unreachable). */
+  /** Every webhook POST the fake made on its own, retries included, with the bot's status code (0: unreachable). */
   readonly webhookDeliveries: { updateId: number; status: number }[] = [];
   private readonly log = new CallLog();
   private readonly server: Server;
   private readonly dispatcher: Dispatcher;
   private readonly hanging = new Set<ServerResponse>();
   private deliveryWaiters: { updateId: number; resolve: (status: number) => void }[] = [];
+  private readonly pump: WebhookPump;
   private port = 0;
   private closed = false;
-  private pumping = false;
 
   private constructor(options: FakeBotApiOptions) {
     const botId = 7_000_000_000 + Math.floor(Math.random() * 1_000_000);
     this.token = options.token ?? `${botId}:AAfake${randomBytes(12).toString('base64url')}`;
     this.world = new FakeWorld(Number(/^(\d+):/.exec(this.token)?.[1] ?? botId), options.now ?? Date.now);
-    this.dispatcher = new Dispatcher(this.world, this.queue, this.log, options, () => void this.pumpWebhook());
+    this.dispatcher = new Dispatcher(this.world, this.queue, this.log, options, () => this.pump.wake());
     this.server = createServer((req, res) => void this.onRequest(req, res));
+    this.pump = new WebhookPump({
+      take: () => (this.world.webhook && !this.closed ? this.queue.shift() : undefined),
+      post: (update) => {
+        const hook = this.world.webhook;
+        return hook ? this.postWebhook(hook.url, update, hook.secretToken) : Promise.reject(new Error('no webhook'));
+      },
+      answered: (updateId, status) => this.recordDelivery(updateId, status),
+      maxConnections: () => this.world.webhook?.maxConnections ?? 40,
+      secondMs: options.webhookSecondMs ?? 1000,
+    });
   }
 
   /** Starts a fake on 127.0.0.1 with a free port. */
@@ -151,7 +166,7 @@ export class FakeBotApi {
     const found = validateObject('Update', full);
     if (found.length > 0) throw new Error(`the fake built an invalid Update: ${formatViolations(found)}`);
     this.queue.push(full);
-    if (this.world.webhook) void this.pumpWebhook();
+    if (this.world.webhook) this.pump.wake();
     return full;
   }
 
@@ -231,36 +246,27 @@ export class FakeBotApi {
    * a webhook reply in the answer is processed as a call. Returns the HTTP status.
    */
   async deliverWebhook(url: string, update: Update, secretToken?: string): Promise<number> {
-    const res = await postUpdate(url, update, secretToken);
-    const reply = res.status === 200 ? webhookReplyCall(res.body) : undefined;
-    if (reply) await this.dispatcher.dispatch(reply.method, { raw: reply.params, files: new Map(), encoding: 'json' }, 'webhookReply', new AbortController().signal);
-    return res.status;
+    return (await this.postWebhook(url, update, secretToken)).status;
   }
 
-  /** Resolves with the bot's HTTP status once the fake's own webhook POST of this update is answered. */
+  /** Resolves with the bot's HTTP status once the fake's first webhook POST of this update is answered. */
   webhookDelivery(updateId: number): Promise<number> {
     const done = this.webhookDeliveries.find((d) => d.updateId === updateId);
     if (done) return Promise.resolve(done.status);
     return new Promise((resolve) => this.deliveryWaiters.push({ updateId, resolve }));
   }
 
-  /** With a webhook set, hands queued updates to it one at a time, in order. */
-  private async pumpWebhook(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
-    try {
-      for (let u = this.queue.shift(); u; u = this.world.webhook && !this.closed ? this.queue.shift() : undefined) {
-        const hook = this.world.webhook;
-        if (!hook) break;
-        const status = await this.deliverWebhook(hook.url, u, hook.secretToken).catch(() => 0);
-        this.webhookDeliveries.push({ updateId: u.update_id, status });
-        const id = u.update_id;
-        for (const w of this.deliveryWaiters.filter((d) => d.updateId === id)) w.resolve(status);
-        this.deliveryWaiters = this.deliveryWaiters.filter((d) => d.updateId !== id);
-      }
-    } finally {
-      this.pumping = false;
-    }
+  private async postWebhook(url: string, update: Update, secretToken?: string): Promise<{ status: number; retryAfterSec: number }> {
+    const res = await postUpdate(url, update, secretToken);
+    const reply = res.status === 200 ? webhookReplyCall(res.body) : undefined;
+    if (reply) await this.dispatcher.dispatch(reply.method, { raw: reply.params, files: new Map(), encoding: 'json' }, 'webhookReply', new AbortController().signal);
+    return res;
+  }
+
+  private recordDelivery(updateId: number, status: number): void {
+    this.webhookDeliveries.push({ updateId, status });
+    for (const w of this.deliveryWaiters.filter((d) => d.updateId === updateId)) w.resolve(status);
+    this.deliveryWaiters = this.deliveryWaiters.filter((d) => d.updateId !== updateId);
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -292,6 +298,7 @@ export class FakeBotApi {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.pump.close();
     this.queue.close();
     this.log.close();
     for (const res of this.hanging) res.destroy();
