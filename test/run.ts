@@ -5,6 +5,11 @@
  *
  * Usage: `npm test` (all), `npm test -- eventlog vault` (files whose path contains a word).
  *
+ * Files whose name contains `postgres` share one throwaway PostgreSQL cluster
+ * (`test/helpers/postgresCluster.ts`), started once before the first of them and stopped at
+ * the end; its URL reaches them in `TEST_POSTGRES_URL`. If it cannot start, those files fail
+ * with the reason.
+ *
  * A file counts as failed as a whole when it exits non-zero without a uvu summary, or
  * prints no summary at all (a file that forgot `.run()` runs nothing and must not pass).
  */
@@ -12,6 +17,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { availableParallelism } from 'node:os';
+import { SHARED_URL_ENV, startPostgresCluster, type PostgresCluster } from './helpers/postgresCluster.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const testDir = join(root, 'test');
@@ -41,12 +47,24 @@ interface FileResult {
 
 const ansi = /\u001b\[[0-9;]*m/g;
 
-function runFile(file: string): Promise<FileResult> {
+let cluster: Promise<PostgresCluster> | undefined;
+
+/** The shared cluster's environment for files that need PostgreSQL (started on first use). */
+async function postgresEnv(file: string): Promise<Record<string, string>> {
+  if (!relative(root, file).includes('postgres')) return {};
+  cluster ??= startPostgresCluster();
+  // A cluster that cannot start is left to each file to report: it starts its own and fails with the reason.
+  const c = await cluster.catch(() => undefined);
+  return c ? { [SHARED_URL_ENV]: c.url } : {};
+}
+
+async function runFile(file: string): Promise<FileResult> {
   const started = Date.now();
+  const extraEnv = await postgresEnv(file);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', file], {
       cwd: root,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      env: { ...process.env, ...extraEnv, NO_COLOR: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -91,7 +109,11 @@ async function worker(): Promise<void> {
     if (!r.ok) console.log(r.output.split('\n').map((l) => `     | ${l}`).join('\n'));
   }
 }
-await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+try {
+  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+} finally {
+  (await cluster?.catch(() => undefined))?.stop();
+}
 
 const passed = results.reduce((s, r) => s + r.passed, 0);
 const failed = results.reduce((s, r) => s + r.failed, 0);
