@@ -27,6 +27,7 @@ export type {
   AppendResult,
   BatchOp,
   Envelope,
+  EventLog,
   EventLogLogger,
   EventMeta,
   EventStore,
@@ -38,6 +39,7 @@ export type {
   ReadonlyTable,
   RebuildReport,
   RootDb,
+  SubscribeOptions,
   TableDifference,
 } from './types.ts';
 export { STREAM_NAME, PROJECTION_NAME } from './keys.ts';
