@@ -12,8 +12,10 @@
  * visible strictly in order, and a reader that has seen position p has seen everything
  * before it. The price is one writer at a time across all processes; group commit is what
  * makes that cheap (one transaction, one WAL flush, for many users' appends). Emmett takes the
- * other road (any order of commits, readers stop at the oldest transaction still in flight,
- * `pg_snapshot_xmin`); ours keeps readers to a plain `WHERE global_position > $1`.
+ * other road (any order of commits; each row stamped with `pg_current_xact_id()`, readers stop
+ * below `pg_snapshot_xmin(pg_current_snapshot())`), which needs no lock but lets a long
+ * transaction stall readers and leaves gaps; ours keeps readers to a plain
+ * `WHERE global_position >= $1` over contiguous positions.
  *
  * **Expected versions.** Read under the same lock, so the check is exact; the unique
  * `(stream, stream_position)` constraint is the backstop should anything write without the
