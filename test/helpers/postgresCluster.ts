@@ -158,3 +158,14 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
     },
   };
 }
+
+/**
+ * {@link freshDatabase} started at once, for a test file's top level: the promise is
+ * awaited in hooks and tests, so without PostgreSQL each of them fails with the
+ * {@link PostgresMissingError} message instead of the file dying of an unhandled rejection.
+ */
+export function testDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const database = freshDatabase();
+  database.catch(() => {});
+  return database;
+}

@@ -5,11 +5,11 @@
  */
 import pg from 'pg';
 import { openPostgresEventStore, type PostgresEventStore } from '../../../eventlog/postgres/index.ts';
-import { freshDatabase } from '../../helpers/postgresCluster.ts';
+import { testDatabase } from '../../helpers/postgresCluster.ts';
 import { fakeClock, registry, type CounterEvent } from '../fixtures/counterEvents.ts';
 import { eventStoreContract } from './eventStoreContract.ts';
 
-const database = freshDatabase();
+const database = testDatabase();
 let schemas = 0;
 
 const contract = eventStoreContract({

@@ -11,11 +11,11 @@ import pg from 'pg';
 import { NO_STREAM, VersionConflictError, type Projection } from '../../../eventlog/index.ts';
 import { MIGRATIONS, openPostgresEventStore, type PostgresEventStore } from '../../../eventlog/postgres/index.ts';
 import { runMigrate } from '../../../eventlog/postgres/migrateCli.ts';
-import { freshDatabase } from '../../helpers/postgresCluster.ts';
+import { testDatabase } from '../../helpers/postgresCluster.ts';
 import { rejects } from '../../helpers/rejects.ts';
 import { counters, Incremented, registry, totals, type CounterEvent } from '../fixtures/counterEvents.ts';
 
-const database = freshDatabase();
+const database = testDatabase();
 let n = 0;
 const nextSchema = () => `pgstore_${++n}`;
 const inc = (by: number) => Incremented.of({ by, note: '' });
