@@ -43,7 +43,8 @@ export type {
   TableDifference,
 } from './types.ts';
 export { STREAM_NAME, PROJECTION_NAME } from './keys.ts';
-export { openTokenVault, type OpenTokenVaultOptions, type TokenVault } from './vault/tokenVault.ts';
+export { openTokenVault, createTokenVault, type OpenTokenVaultOptions, type TokenVault, type VaultKeyOptions } from './vault/tokenVault.ts';
+export { levelVaultStorage, type VaultStorage } from './vault/vaultStorage.ts';
 export type { RewrapReport } from './vault/rewrap.ts';
 export { masterKey, masterKeyId, masterKeyFromBase64, parseMasterKeyRing, type MasterKey } from './vault/masterKeys.ts';
 export {

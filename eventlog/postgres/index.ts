@@ -8,3 +8,4 @@ export { openPostgresEventStore, type OpenPostgresEventStoreOptions, type Postgr
 export type { SqlOp } from './pgAppender.ts';
 export { migrate, MIGRATIONS, type Migration } from './migrations.ts';
 export { redactUrl, SCHEMA_NAME } from './sql.ts';
+export { openPostgresTokenVault, type OpenPostgresTokenVaultOptions } from './pgVault.ts';

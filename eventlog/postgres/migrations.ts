@@ -49,6 +49,23 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'token vault: wrapped data keys and key check values',
+    sql: (s) => `
+      -- One wrapped data key per link (eventlog/vault): deleting the row shreds every value
+      -- sealed with it. Written in the append's transaction through extraOps.
+      CREATE TABLE ${s}.vault_keys (
+        link_id text COLLATE "C" PRIMARY KEY,
+        wrapped text NOT NULL
+      );
+      -- Key check value per master key id that wraps data keys here.
+      CREATE TABLE ${s}.vault_key_checks (
+        master_key_id text PRIMARY KEY,
+        kcv text NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The lock key of a schema's migrations (namespaced so it cannot meet the append lock). */

@@ -4,10 +4,11 @@
  * its own schema; the second store is a second pool (other connections, its own LISTEN).
  */
 import pg from 'pg';
-import { openPostgresEventStore, type PostgresEventStore } from '../../../eventlog/postgres/index.ts';
+import { openPostgresEventStore, openPostgresTokenVault, type PostgresEventStore } from '../../../eventlog/postgres/index.ts';
 import { testDatabase } from '../../helpers/postgresCluster.ts';
 import { fakeClock, registry, type CounterEvent } from '../fixtures/counterEvents.ts';
 import { eventStoreContract } from './eventStoreContract.ts';
+import { vaultContract } from './vaultContract.ts';
 
 const database = testDatabase();
 let schemas = 0;
@@ -41,7 +42,21 @@ const contract = eventStoreContract({
   },
 });
 
-contract.after(async () => {
+contract.run();
+
+const vaults = vaultContract({
+  name: 'PostgreSQL',
+  async open() {
+    const { url } = await database;
+    const store = await openPostgresEventStore({ connectionString: url, schema: `vault_${++schemas}`, registry, now: fakeClock() });
+    return {
+      store,
+      vault: (masterKeys) => openPostgresTokenVault({ store, masterKeys }),
+      close: () => store.close(),
+    };
+  },
+});
+vaults.after(async () => {
   await (await database).drop();
 });
-contract.run();
+vaults.run();
