@@ -173,7 +173,9 @@ export interface SubscribeOptions {
   /**
    * Global position to start from: every committed event from here on is delivered first
    * (catch-up, read from the log), then live appends, in global order, each event once.
-   * Omitted: only appends committed after the call.
+   * Omitted: appends committed after the call. (On PostgreSQL: after the last head this
+   * store has seen, which may include appends other processes committed just before the
+   * call; pass `from` for an exact start.)
    */
   from?: number;
 }

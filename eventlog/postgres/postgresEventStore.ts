@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { StoreClosedError } from '../errors.ts';
 import { GroupCommitQueue } from '../groupCommit.ts';
-import { PROJECTION_NAME, STREAM_NAME } from '../keys.ts';
+import { positionKey, PROJECTION_NAME, STREAM_NAME } from '../keys.ts';
 import type { EventRegistry } from '../registry.ts';
 import type { AnyEvent, AppendResult, Envelope, EventLog, EventLogLogger, Projection, ReadonlyTable } from '../types.ts';
 import { migrate } from './migrations.ts';
@@ -100,7 +100,9 @@ export async function openPostgresEventStore<E extends AnyEvent>(options: OpenPo
     const ctx = { schema, appendLock: `eventlog:append:${schemaName}`, registry: options.registry };
     const report = await catchUpTables(pool, ctx, projections);
     if (report) logger.info({ projections: report.projections, events: report.events, ms: report.ms }, 'projections rebuilt at open');
-    return createStore(options, pool, ownsPool, schemaName, schema, projections, logger, onPoolError);
+    // Where a subscription without `from` starts until this store learns of a later head.
+    const { rows } = await pool.query<{ head: string }>(`SELECT coalesce(max(global_position), -1)::text AS head FROM ${schema}.events`);
+    return createStore(options, pool, ownsPool, schemaName, schema, projections, logger, onPoolError, Number(rows[0]!.head));
   } catch (err) {
     if (ownsPool) await pool.end().catch(() => {});
     else pool.off('error', onPoolError);
@@ -117,13 +119,14 @@ function createStore<E extends AnyEvent>(
   projections: readonly Projection<E, any>[],
   logger: EventLogLogger,
   onPoolError: (err: Error) => void,
+  headAtOpen: number,
 ): PostgresEventStore<E> {
   const registry = options.registry;
   const appendLock = `eventlog:append:${schemaName}`;
   const channel = `eventlog_${schemaName}`;
   let closed = false;
   /** The highest head this store has seen: where a subscription without `from` starts. */
-  let knownHead = -1;
+  let knownHead = headAtOpen;
   const subscriptions = new Subscriptions<E>({
     pool,
     clientConfig: (pool as unknown as { options: pg.ClientConfig }).options,
@@ -169,8 +172,6 @@ function createStore<E extends AnyEvent>(
     knownHead = Math.max(knownHead, Number(rows[0]!.head));
     return Number(rows[0]!.head);
   };
-  // Known before the first subscribe: a subscription without `from` starts after it.
-  const ready = head().catch(() => -1);
 
   return {
     registry,
@@ -212,7 +213,7 @@ function createStore<E extends AnyEvent>(
            WHERE stream = $1 AND stream_position >= $2 AND stream_position <= $3 ORDER BY stream_position`,
         [stream, Math.max(0, range.from ?? 0), range.to ?? 2 ** 31 - 1],
       );
-      return rows.map((r) => registry.decode(r.record, r.p.padStart(16, '0'), Number(r.p)) as Envelope<E>);
+      return rows.map((r) => registry.decode(r.record, positionKey(Number(r.p)), Number(r.p)) as Envelope<E>);
     },
 
     readAll(fromGlobalPosition = 0) {
@@ -234,19 +235,9 @@ function createStore<E extends AnyEvent>(
 
     subscribe(listener, opts) {
       guard();
-      if (opts?.from !== undefined) return subscriptions.add(opts.from, listener);
-      // Starts after the last head this store knows of (its own commits, its reads): every
-      // append committed after this call lies beyond it.
-      let stop: (() => void) | null = null;
-      let cancelled = false;
-      const from = knownHead + 1;
-      void ready.then(() => {
-        if (!cancelled) stop = subscriptions.add(from, listener);
-      });
-      return () => {
-        cancelled = true;
-        stop?.();
-      };
+      // Without `from`: after the last head this store knows of (at open, its own commits,
+      // its reads). Every append committed after this call lies beyond it.
+      return subscriptions.add(opts?.from ?? knownHead + 1, listener);
     },
 
     table<V>(name: string): ReadonlyTable<V> {

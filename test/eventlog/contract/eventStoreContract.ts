@@ -173,6 +173,17 @@ export function eventStoreContract(backend: ContractBackend): Test<{ h: Contract
     assert.equal(heard.appends.at(-1)!.map((e) => e.meta.streamPosition), [5, 6], 'the live append arrives whole');
   });
 
+  test('a subscriber without a position hears the appends made after it subscribed, not the history', async ({ h }) => {
+    await h.store.appendToStream('w', [inc(1), inc(2), inc(3)], { expectedVersion: NO_STREAM });
+    const heard = collector();
+    const stop = h.store.subscribe(heard.listener);
+    await h.store.appendToStream('w', [inc(4)], { expectedVersion: 2 });
+    await h.store.appendToStream('w', [inc(5)], { expectedVersion: 3 });
+    await heard.until(2);
+    stop();
+    assert.equal(heard.appends.map((a) => a.map((e) => e.meta.streamPosition)), [[3], [4]]);
+  });
+
   if (backend.notifications) {
     test('a subscriber whose notifications were lost catches up by position and misses nothing', async ({ h }) => {
       const second = await h.openSecond();
