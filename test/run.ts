@@ -5,9 +5,9 @@
  *
  * Usage: `npm test` (all), `npm test -- eventlog vault` (files whose path contains a word).
  *
- * Files whose name contains `postgres` share one throwaway PostgreSQL cluster
- * (`test/helpers/postgresCluster.ts`), started once before the first of them and stopped at
- * the end; its URL reaches them in `TEST_POSTGRES_URL`. If it cannot start, those files fail
+ * Files whose path contains `postgres` share one throwaway PostgreSQL cluster
+ * (`test/helpers/postgresCluster.ts`), started in the background when the run begins and
+ * stopped at the end; its URL reaches them in `TEST_POSTGRES_URL`. If it cannot start, those files fail
  * with the reason.
  *
  * A file counts as failed as a whole when it exits non-zero without a uvu summary, or
@@ -49,7 +49,7 @@ const ansi = /\u001b\[[0-9;]*m/g;
 
 let cluster: Promise<PostgresCluster> | undefined;
 
-/** The shared cluster's environment for files that need PostgreSQL (started on first use). */
+/** The shared cluster's environment for files that need PostgreSQL. */
 async function postgresEnv(file: string): Promise<Record<string, string>> {
   if (!relative(root, file).includes('postgres')) return {};
   cluster ??= startPostgresCluster();
@@ -96,6 +96,11 @@ async function runFile(file: string): Promise<FileResult> {
 const files = findTests(testDir).filter(
   (f) => filters.length === 0 || filters.some((w) => relative(root, f).includes(w)),
 );
+// Started now, in the background, when any chosen file needs it: initdb overlaps other files.
+if (files.some((f) => relative(root, f).includes('postgres'))) {
+  cluster = startPostgresCluster();
+  cluster.catch(() => {}); // reported by the files that need it
+}
 const results: FileResult[] = [];
 let next = 0;
 async function worker(): Promise<void> {

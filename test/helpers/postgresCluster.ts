@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -75,9 +75,14 @@ function serverUser(): { prefix: string[]; uid: number; gid: number } | null {
   return { prefix: ['runuser', '-u', 'postgres', '--'], uid: Number(uid), gid: Number(gid) };
 }
 
-function run(cmd: string[], what: string): void {
-  const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status}): ${(r.stderr || r.stdout || String(r.error)).trim().slice(-800)}`);
+/** Runs a command without blocking the event loop (the test runner keeps reading its children meanwhile). */
+function run(cmd: string[], what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd[0]!, cmd.slice(1), { encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${what} failed (${err.code ?? err.message}): ${(stderr || stdout || err.message).trim().slice(-800)}`));
+      else resolve();
+    });
+  });
 }
 
 /**
@@ -101,12 +106,12 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    run(as([join(bin, 'initdb'), '-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '-N', '--no-instructions']), 'initdb');
+    await run(as([join(bin, 'initdb'), '-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '-N', '--no-instructions']), 'initdb');
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`;
       try {
-        run(as([join(bin, 'pg_ctl'), '-D', data, '-o', opts, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']), 'pg_ctl start');
+        await run(as([join(bin, 'pg_ctl'), '-D', data, '-o', opts, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']), 'pg_ctl start');
         return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, stop };
       } catch (err) {
         // Another process may have taken the port between our probe and the server's bind.
