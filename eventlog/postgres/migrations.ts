@@ -66,6 +66,18 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'music file_id cache',
+    sql: (s) => `
+      -- The music pipeline's file_id cache (src/music/cache/postgresAudioCache.ts): one table of
+      -- the shared database, so every instance re-sends what any of them uploaded.
+      CREATE TABLE ${s}.music_audio (
+        key text COLLATE "C" PRIMARY KEY,
+        value text NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The lock key of a schema's migrations (namespaced so it cannot meet the append lock). */
