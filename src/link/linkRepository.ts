@@ -11,7 +11,7 @@
  * that end them, and a new data key is created in the batch of the event that first uses it.
  */
 import { randomUUID } from 'node:crypto';
-import { NO_STREAM, VersionConflictError, type BatchOp, type EventStore, type TokenVault } from '../../eventlog/index.ts';
+import { NO_STREAM, VersionConflictError, type BatchOp, type EventLog, type TokenVault } from '../../eventlog/index.ts';
 import type { LinkEvent } from '../../machines/spotifyLink.events.ts';
 import type { LinkSnapshot } from '../../machines/spotifyLink.machine.ts';
 import type { LinkCommand } from './commands.ts';
@@ -28,10 +28,10 @@ export interface LoadedLink {
 }
 
 /** What a command built for the current snapshot looks like. */
-export interface PlannedCommand {
+export interface PlannedCommand<Op = BatchOp> {
   command: LinkCommand;
   /** Extra atomic writes (a new data key's put). */
-  extraOps?: readonly BatchOp[];
+  extraOps?: readonly Op[];
 }
 
 /** The result of {@link LinkRepository.execute}. */
@@ -46,16 +46,16 @@ export interface Executed {
 const MAX_CACHED_USERS = 50_000;
 
 /** Per-user load/decide/append on the event store, with a snapshot cache. */
-export class LinkRepository {
+export class LinkRepository<Op = BatchOp> {
   readonly #lanes = new SerialQueue<number>();
   readonly #cache = new Map<number, LoadedLink>();
   /** Rows of `tokens` as last read (null: the user has no link); dropped by every append of the user. */
   readonly #tokens = new Map<number, TokenRow | null>();
 
   constructor(
-    private readonly store: EventStore<LinkEvent>,
+    private readonly store: EventLog<LinkEvent, Op>,
     private readonly tables: LinkTables,
-    private readonly vault: TokenVault,
+    private readonly vault: Pick<TokenVault<Op>, 'shredOps'>,
   ) {}
 
   /** The user's cached link, if this process has it warm (no I/O, no promise: the token hot path). */
@@ -93,7 +93,7 @@ export class LinkRepository {
    * command, appends its events (with shreds and `extraOps`) and returns what happened.
    * `plan` may return `null` to do nothing. A refusal comes back in `decision.error`.
    */
-  execute(userId: number, plan: (snapshot: LinkSnapshot) => Promise<PlannedCommand | null>, correlationId?: string): Promise<Executed | null> {
+  execute(userId: number, plan: (snapshot: LinkSnapshot) => Promise<PlannedCommand<Op> | null>, correlationId?: string): Promise<Executed | null> {
     return this.#lanes.run(userId, async () => {
       try {
         return await this.#attempt(userId, plan, false, correlationId);
@@ -106,7 +106,7 @@ export class LinkRepository {
 
   async #attempt(
     userId: number,
-    plan: (snapshot: LinkSnapshot) => Promise<PlannedCommand | null>,
+    plan: (snapshot: LinkSnapshot) => Promise<PlannedCommand<Op> | null>,
     fresh: boolean,
     correlationId: string | undefined,
   ): Promise<Executed | null> {

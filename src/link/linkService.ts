@@ -11,7 +11,7 @@
  * const token = await links.accessToken(userId);             // /now
  * await links.unlink(userId);                                // /unlink
  */
-import type { EventStore, TokenVault } from '../../eventlog/index.ts';
+import type { BatchOp, EventLog, TokenVault } from '../../eventlog/index.ts';
 import { isDomainError } from '../../machines/domainError.ts';
 import type { LinkEvent } from '../../machines/spotifyLink.events.ts';
 import type { Logger } from '../log.ts';
@@ -36,9 +36,10 @@ import { summarizeLink, type LinkSummary } from './summary.ts';
 import { TokenRefresher, type TokenRefresherDeps } from './tokenRefresher.ts';
 
 /** Dependencies of {@link LinkService}. */
-export interface LinkServiceDeps {
-  store: EventStore<LinkEvent>;
-  vault: TokenVault;
+export interface LinkServiceDeps<Op = BatchOp> {
+  /** The event log and the vault of one backend: the vault's key writes ride in the log's appends. */
+  store: EventLog<LinkEvent, Op>;
+  vault: TokenVault<Op>;
   accounts: TokenEndpoint;
   profiles: SpotifyProfileReader;
   notifier: LinkNotifier;
@@ -53,27 +54,27 @@ export interface LinkServiceDeps {
 }
 
 /** Per-user Spotify links: login, confirmation, tokens, unlink, and their clock. */
-export class LinkService implements LinkUseCases {
-  readonly #repo: LinkRepository;
-  readonly #login: LoginFlow;
-  readonly #tokens: TokenRefresher;
-  readonly #sweeper: LinkSweeper;
+export class LinkService<Op = BatchOp> implements LinkUseCases {
+  readonly #repo: LinkRepository<Op>;
+  readonly #login: LoginFlow<Op>;
+  readonly #tokens: TokenRefresher<Op>;
+  readonly #sweeper: LinkSweeper<Op>;
   readonly #now: () => number;
-  readonly #vault: TokenVault;
+  readonly #vault: TokenVault<Op>;
   readonly #loginLimit: LoginRateLimit | null;
 
-  constructor(deps: LinkServiceDeps) {
+  constructor(deps: LinkServiceDeps<Op>) {
     const now = deps.now ?? Date.now;
     this.#now = now;
     this.#vault = deps.vault;
     this.#loginLimit = deps.loginRateLimit === false ? null : new LoginRateLimit(deps.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT, now);
     const logger = deps.logger.child({ module: 'link' });
     const tables = openLinkTables(deps.store);
-    this.#repo = new LinkRepository(deps.store, tables, deps.vault);
+    this.#repo = new LinkRepository<Op>(deps.store, tables, deps.vault);
     const common = { repo: this.#repo, vault: deps.vault, notifier: deps.notifier, now, logger };
-    this.#login = new LoginFlow({ ...common, tables, accounts: deps.accounts, profiles: deps.profiles });
-    this.#tokens = new TokenRefresher({ ...common, accounts: deps.accounts, retry: deps.retry, sleep: deps.sleep, onRefresh: deps.onRefresh });
-    this.#sweeper = new LinkSweeper({ ...common, tables, refresher: this.#tokens });
+    this.#login = new LoginFlow<Op>({ ...common, tables, accounts: deps.accounts, profiles: deps.profiles });
+    this.#tokens = new TokenRefresher<Op>({ ...common, accounts: deps.accounts, retry: deps.retry, sleep: deps.sleep, onRefresh: deps.onRefresh });
+    this.#sweeper = new LinkSweeper<Op>({ ...common, tables, refresher: this.#tokens });
   }
 
   /**

@@ -19,7 +19,7 @@
  * - A refresh token past its 180-day life is not even tried: the link is revoked.
  */
 import { randomUUID } from 'node:crypto';
-import { DataKeyShreddedError, type TokenVault } from '../../eventlog/index.ts';
+import { DataKeyShreddedError, type BatchOp, type TokenVault } from '../../eventlog/index.ts';
 import { asSealed } from '../../machines/spotifyLink.events.ts';
 import { linkStateName, type LinkSnapshot } from '../../machines/spotifyLink.machine.ts';
 import type { Logger } from '../log.ts';
@@ -44,9 +44,9 @@ export interface RetryPolicy {
 }
 
 /** Dependencies of {@link TokenRefresher}. */
-export interface TokenRefresherDeps {
-  repo: LinkRepository;
-  vault: TokenVault;
+export interface TokenRefresherDeps<Op = BatchOp> {
+  repo: LinkRepository<Op>;
+  vault: Pick<TokenVault<Op>, 'seal' | 'open'>;
   accounts: TokenEndpoint;
   notifier: LinkNotifier;
   now: () => number;
@@ -67,12 +67,12 @@ const noop = (): void => undefined;
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Access tokens per user, refreshed on demand. */
-export class TokenRefresher {
+export class TokenRefresher<Op = BatchOp> {
   readonly #inFlight = new Map<number, Promise<string>>();
   readonly #retry: RetryPolicy;
   readonly #sleep: (ms: number) => Promise<void>;
 
-  constructor(private readonly deps: TokenRefresherDeps) {
+  constructor(private readonly deps: TokenRefresherDeps<Op>) {
     this.#retry = { attempts: 3, baseDelayMs: 500, maxDelayMs: 10_000, ...deps.retry };
     this.#sleep = deps.sleep ?? defaultSleep;
   }
