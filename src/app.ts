@@ -118,7 +118,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
 
     const metrics = createMetrics({ processMetrics: options.processMetrics });
     const projectionNames = linkProjections.map((p) => p.name);
-    const unwatch = watchEventLog({ headPosition: () => storage.headPosition(), subscribe: (l, o) => store.subscribe(l, o) }, metrics, projectionNames, level && levelCheckpoints(level));
+    let unwatch = (): void => {};
     stopStep('store', 'close', async () => {
       unwatch();
       await storage.close();
@@ -136,8 +136,15 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     // reads with its tokens.
     const links =
       accounts && config.features.spotifyLogin.enabled
-        ? new LinkService({ store, vault, accounts, profiles: createProfileReader({ apiUrl: sc.apiUrl, onResponse, appStatus: spotifyHealth.report.bind(spotifyHealth) }), notifier: relay, logger })
+        ? new LinkService({ store, vault, ...(storage.shared && { shared: storage.shared }), accounts, profiles: createProfileReader({ apiUrl: sc.apiUrl, onResponse, appStatus: spotifyHealth.report.bind(spotifyHealth) }), notifier: relay, logger })
         : undefined;
+    // Counted from this process's own appends: each process counts what it wrote.
+    unwatch = watchEventLog(
+      { headPosition: () => storage.headPosition(), subscribe: (listener) => links?.onAppended(listener) ?? (() => {}) },
+      metrics,
+      projectionNames,
+      level && levelCheckpoints(level),
+    );
     const spotify = accounts
       ? new WebApiClient({
           apiUrl: sc.apiUrl,

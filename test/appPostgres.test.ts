@@ -15,7 +15,9 @@ import { createLogger } from '../src/log.ts';
 import { DatabaseInUseError } from '../src/storage/openStorage.ts';
 import { urlButton } from './bot/botHarness.ts';
 import { appEnv, browserLogin, freePort, startAppFakes, type AppFakes } from './helpers/appHarness.ts';
+import { startLoadBalancer } from './helpers/loadBalancer.ts';
 import { freshDatabase } from './helpers/postgresCluster.ts';
+import { parsePromText, sample } from './helpers/promText.ts';
 import { rejects } from './helpers/rejects.ts';
 
 const App = suite('the app on PostgreSQL');
@@ -39,9 +41,11 @@ App.after.each(async () => {
   rmSync(join(dataDir, '..'), { recursive: true, force: true });
 });
 
-async function start(): Promise<RunningApp> {
+async function start(mode: 'polling' | 'webhook' = 'polling', publicBase?: string): Promise<RunningApp> {
   const port = await freePort();
-  const config = loadConfig(appEnv(fakes, { dataDir, port, extra: { DATABASE_URL: withPassword(database.url), DATABASE_SCHEMA: 'musicbot' } }));
+  const webhook: Record<string, string> = mode === 'webhook' ? { BOT_MODE: 'webhook', WEBHOOK_SECRET: 'hook-secret-0123456789' } : {};
+  if (publicBase) webhook.PUBLIC_BASE_URL = publicBase;
+  const config = loadConfig(appEnv(fakes, { dataDir, port, extra: { DATABASE_URL: withPassword(database.url), DATABASE_SCHEMA: 'musicbot', ...webhook } }));
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
   const app = await startApp(config, logger, { bot: { pollingTimeoutSec: 1, floodLimits: false } });
   apps.push(app);
@@ -114,7 +118,7 @@ App('a user links Spotify, the bot restarts on the same database, /now still rea
   fakes.bot.assertNoViolations();
 });
 
-App('a second bot on the same database stops at start in one line; the first goes on', async () => {
+App('a second polling bot on the same database stops at start in one line; the first goes on', async () => {
   const alice = fakes.bot.createUser();
   const first = await start();
   const err = await rejects(start(), (e) => e instanceof DatabaseInUseError);
@@ -124,6 +128,33 @@ App('a second bot on the same database stops at start in one line; the first goe
   assert.not.ok((err as Error).message.includes(PASSWORD), 'the password is not in the error');
   await link(alice, first);
   assert.is((await first.links!.status(alice.id)).state, 'linked');
+});
+
+App('two bots in webhook mode behind one address share the database: a login started on one completes on the other', async () => {
+  const lb = await startLoadBalancer();
+  try {
+    const alice = fakes.bot.createUser({ languageCode: 'en' });
+    const first = await start('webhook', lb.url);
+    const second = await start('webhook', lb.url);
+    const [toFirst, toSecond] = [`http://127.0.0.1:${first.port}`, `http://127.0.0.1:${second.port}`];
+    lb.targets = [toFirst, toSecond];
+    // Telegram's updates reach the second bot, the browser's callback the first.
+    lb.route = (req) => (req.method === 'POST' ? toSecond : toFirst);
+    fakes.bot.sendCommand(alice, 'login');
+    const login = await replyTo(alice);
+    const startedOn = async (base: string) => sample(parsePromText(await (await fetch(`${base}/metrics`)).text()), 'musicbot_logins_started_total');
+    assert.equal([await startedOn(toFirst), await startedOn(toSecond)], [0, 1], 'the second bot started the login');
+    const visit = await browserLogin(fakes, urlButton(login.result), lb.url);
+    assert.is(visit.status, 303, 'the first bot completed it');
+    fakes.bot.sendCommand(alice, 'start', visit.completionId);
+    assert.match(String((await replyTo(alice)).params.text), '✅');
+    assert.is((await first.links!.status(alice.id)).state, 'linked');
+    assert.is((await second.links!.status(alice.id)).state, 'linked');
+    fakes.bot.assertNoViolations();
+  } finally {
+    for (const app of apps.splice(0)) await app.stop();
+    await lb.close();
+  }
 });
 
 App.run();

@@ -11,7 +11,7 @@
  * const token = await links.accessToken(userId);             // /now
  * await links.unlink(userId);                                // /unlink
  */
-import type { BatchOp, EventLog, TokenVault } from '../../eventlog/index.ts';
+import type { BatchOp, Envelope, EventLog, TokenVault } from '../../eventlog/index.ts';
 import { isDomainError } from '../../machines/domainError.ts';
 import type { LinkEvent } from '../../machines/spotifyLink.events.ts';
 import type { Logger } from '../log.ts';
@@ -28,6 +28,7 @@ import type {
   ConfirmOutcome,
   LinkNotifier,
   LinkUseCases,
+  SharedLog,
   SpotifyProfileReader,
   StartedLogin,
   TokenEndpoint,
@@ -51,6 +52,12 @@ export interface LinkServiceDeps<Op = BatchOp> {
   onRefresh?: TokenRefresherDeps['onRefresh'];
   /** Logins one user may start per window (default 5 per 10 minutes); `false` turns it off. */
   loginRateLimit?: LoginRateLimitOptions | false;
+  /**
+   * Set when other processes write the same log (PostgreSQL): their appends drop this
+   * process's cached links as they are announced, and each token refresh runs under the
+   * user's lock across processes.
+   */
+  shared?: SharedLog;
 }
 
 /** Per-user Spotify links: login, confirmation, tokens, unlink, and their clock. */
@@ -62,6 +69,7 @@ export class LinkService<Op = BatchOp> implements LinkUseCases {
   readonly #now: () => number;
   readonly #vault: TokenVault<Op>;
   readonly #loginLimit: LoginRateLimit | null;
+  readonly #unfollow: () => void;
 
   constructor(deps: LinkServiceDeps<Op>) {
     const now = deps.now ?? Date.now;
@@ -73,7 +81,15 @@ export class LinkService<Op = BatchOp> implements LinkUseCases {
     this.#repo = new LinkRepository<Op>(deps.store, tables, deps.vault);
     const common = { repo: this.#repo, vault: deps.vault, notifier: deps.notifier, now, logger };
     this.#login = new LoginFlow<Op>({ ...common, tables, accounts: deps.accounts, profiles: deps.profiles });
-    this.#tokens = new TokenRefresher<Op>({ ...common, accounts: deps.accounts, retry: deps.retry, sleep: deps.sleep, onRefresh: deps.onRefresh });
+    this.#tokens = new TokenRefresher<Op>({
+      ...common,
+      accounts: deps.accounts,
+      retry: deps.retry,
+      sleep: deps.sleep,
+      onRefresh: deps.onRefresh,
+      ...(deps.shared && { refreshLock: deps.shared.refreshLock }),
+    });
+    this.#unfollow = deps.shared ? this.#repo.followOtherWriters() : () => {};
     this.#sweeper = new LinkSweeper<Op>({ ...common, tables, refresher: this.#tokens });
   }
 
@@ -139,6 +155,11 @@ export class LinkService<Op = BatchOp> implements LinkUseCases {
     return this.#sweeper.sweep();
   }
 
+  /** Tells `listener` of the appends this process makes (metrics); returns the unsubscribe function. */
+  onAppended(listener: (events: readonly Envelope<LinkEvent>[]) => void): () => void {
+    return this.#repo.onAppended(listener);
+  }
+
   /** Starts the periodic sweep (which also recovers refreshes interrupted by a crash). */
   start(intervalMs?: number): void {
     this.#sweeper.start(intervalMs);
@@ -148,5 +169,6 @@ export class LinkService<Op = BatchOp> implements LinkUseCases {
   async stop(): Promise<void> {
     await this.#sweeper.stop();
     await this.#repo.whenIdle();
+    this.#unfollow();
   }
 }

@@ -28,7 +28,7 @@ import { ExternalServiceError, InvalidGrantError, RateLimitedError } from '../sp
 import { NotLinkedError, SpotifyTemporarilyUnavailableError } from './errors.ts';
 import type { LinkRepository } from './linkRepository.ts';
 import type { TokenRow } from './linkTables.ts';
-import type { LinkNotifier, TokenEndpoint } from './ports.ts';
+import type { LinkNotifier, TokenEndpoint, UserLock } from './ports.ts';
 
 /** Tokens are refreshed this long before Spotify's expiry. */
 export const REFRESH_MARGIN_MS = 60_000;
@@ -56,6 +56,8 @@ export interface TokenRefresherDeps<Op = BatchOp> {
   sleep?: (ms: number) => Promise<void>;
   /** Counts outcomes (for metrics). */
   onRefresh?: (outcome: 'refreshed' | 'failed' | 'revoked', reason?: string) => void;
+  /** With other processes on the same log: held around each refresh (see {@link UserLock}). */
+  refreshLock?: UserLock;
 }
 
 type Attempted =
@@ -121,7 +123,7 @@ export class TokenRefresher<Op = BatchOp> {
       const waitMs = failure.at + failure.retryAfterSec * 1000 - now;
       if (waitMs > 0) return Promise.reject(new SpotifyTemporarilyUnavailableError('rateLimited', Math.ceil(waitMs / 1000)));
     }
-    return this.#shared(userId);
+    return this.#shared(userId, link.accessToken);
   }
 
   /** True while this process refreshes `userId`'s token. */
@@ -146,12 +148,30 @@ export class TokenRefresher<Op = BatchOp> {
     return this.deps.repo.load(userId).then(({ snapshot }) => (snapshot.matches('refreshing') ? this.#shared(userId) : null));
   }
 
-  #shared(userId: number): Promise<string> {
+  /** `seen`: the sealed access token the caller found too old (or refused by Spotify), if any. */
+  #shared(userId: number, seen?: string): Promise<string> {
     const existing = this.#inFlight.get(userId);
     if (existing) return existing;
-    const refresh = this.#refresh(userId).finally(() => this.#inFlight.delete(userId));
+    const lock = this.deps.refreshLock;
+    const run = lock ? lock.run(userId, () => this.#refreshUnlessDone(userId, seen)) : this.#refresh(userId);
+    const refresh = run.finally(() => this.#inFlight.delete(userId));
     this.#inFlight.set(userId, refresh);
     return refresh;
+  }
+
+  /**
+   * Under the user's lock (other processes): another process may have refreshed while this one
+   * waited, so the tokens are read again; a new, valid token is served as it is. A state still
+   * `refreshing` here was left by a process that died (a live one holds the lock while it
+   * refreshes), so {@link #refresh} recovers it.
+   */
+  async #refreshUnlessDone(userId: number, seen: string | undefined): Promise<string> {
+    const { repo, vault, now } = this.deps;
+    repo.forget(userId);
+    const [{ snapshot }, row] = await Promise.all([repo.load(userId), repo.tokens(userId)]);
+    const renewed = row !== null && row.accessToken !== seen && row.accessExpiresAt - now() > REFRESH_MARGIN_MS;
+    if (renewed && snapshot.matches('linked')) return vault.open(row.keyId, row.accessToken, String(userId));
+    return this.#refresh(userId);
   }
 
   async #refresh(userId: number): Promise<string> {

@@ -11,7 +11,7 @@
  * @example
  * const stop = watchEventLog(store, metrics, linkProjections.map((p) => p.name));
  */
-import type { Envelope, EventLog, EventStore } from '../../eventlog/index.ts';
+import type { Envelope, EventStore } from '../../eventlog/index.ts';
 import type { LinkEvent } from '../../machines/spotifyLink.events.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -69,7 +69,8 @@ export function countAppend(metrics: Metrics, events: readonly Envelope<LinkEven
 /** What the metrics read from an event log, whichever backend holds it. */
 export interface WatchedLog {
   headPosition(): number | Promise<number>;
-  subscribe: EventLog<LinkEvent, unknown>['subscribe'];
+  /** The appends to count: this process's own (`LinkService.onAppended`), so several processes never count one twice. */
+  subscribe(listener: (events: readonly Envelope<LinkEvent>[]) => void): () => void;
 }
 
 /**

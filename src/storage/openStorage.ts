@@ -8,11 +8,13 @@
  * Either way the link domain gets an event log and a vault of the same backend (the vault's
  * key writes ride in the log's appends), and the music pipeline a `file_id` cache.
  *
- * Several processes on one database need per-user order and one token refresh across
- * instances, which the bot does not have yet (issue 13: roles). Until then a PostgreSQL
- * database takes one bot at a time: the first holds a session advisory lock for as long as it
- * runs, and a second stops at start with {@link DatabaseInUseError} – as a second process on
- * one LevelDB data dir stops with `DataDirLockedError`.
+ * Several processes may share one PostgreSQL database in webhook mode (Telegram hands each
+ * update to one of them): appends carry expected versions, the link service drops cached links
+ * that other processes changed and refreshes a user's token under a lock across processes
+ * ({@link AppStorage.shared}). Long polling allows one consumer per bot, so a polling bot holds a
+ * session advisory lock while it runs, and a second polling bot on the database stops at start
+ * with {@link DatabaseInUseError} – as a second process on one LevelDB data dir stops with
+ * `DataDirLockedError`.
  *
  * @module
  */
@@ -24,6 +26,8 @@ import type { LinkEvent } from '../../machines/spotifyLink.events.ts';
 import type { Config } from '../config.ts';
 import { createLinkRegistry } from '../link/linkLog.ts';
 import { linkProjections } from '../link/projections.ts';
+import type { SharedLog } from '../link/ports.ts';
+import { openPostgresUserLock } from './userLock.ts';
 import type { Logger } from '../log.ts';
 import { openAudioCache, type AudioCache } from '../music/cache/audioCache.ts';
 import { openPostgresAudioCache } from '../music/cache/postgresAudioCache.ts';
@@ -33,7 +37,7 @@ import { dbLocation } from './dataDir.ts';
 export class DatabaseInUseError extends Error {
   readonly code = 'DATABASE_IN_USE' as const;
   constructor(readonly where: string) {
-    super(`database ${where} is in use by another bot process (one bot per database until BOT_ROLE exists; stop the other one)`);
+    super(`database ${where} is in use by another bot in long-polling mode (Telegram allows one polling consumer per bot: stop it, or run every instance with BOT_MODE=webhook)`);
     this.name = 'DatabaseInUseError';
   }
 }
@@ -53,6 +57,8 @@ export interface AppStorage {
   readonly level?: EventStore<LinkEvent>;
   /** The PostgreSQL store (its pool answers readiness). */
   readonly postgres?: PostgresEventStore<LinkEvent>;
+  /** Set on PostgreSQL: what the link service needs when other processes write the same log. */
+  readonly shared?: SharedLog;
   /** The log's head position (metrics). */
   headPosition(): number | Promise<number>;
   /** The storage's parts of `/readyz`: `dataDir` (LevelDB open), and `database` (PostgreSQL answers). */
@@ -101,12 +107,15 @@ export async function openStorage(config: Config, logger: Logger): Promise<AppSt
   pool.on('error', (err) => logger.warn({ err: { code: (err as { code?: string }).code, message: err.message } }, 'PostgreSQL connection lost'));
   let lock: pg.PoolClient | undefined;
   try {
-    lock = await pool.connect();
-    const { rows } = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`musicbot:instance:${schema}`]);
-    if (!rows[0]?.ok) throw new DatabaseInUseError(where);
+    if (config.telegram.mode === 'polling') {
+      lock = await pool.connect();
+      const { rows } = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`musicbot:polling:${schema}`]);
+      if (!rows[0]?.ok) throw new DatabaseInUseError(where);
+    }
     const store = await openPostgresEventStore<LinkEvent>({ pool, schema, registry: createLinkRegistry(), projections: [...linkProjections], logger: eventLogLogger });
     let open = true;
     const held = lock;
+    const refreshLock = openPostgresUserLock({ connectionString: url, schema });
     try {
       const vault = await openPostgresTokenVault({ store, masterKeys });
       logger.info({ database: where }, 'storage: PostgreSQL');
@@ -115,6 +124,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<AppSt
         links: { store, vault },
         audioCache: openPostgresAudioCache(store),
         postgres: store,
+        shared: { refreshLock },
         headPosition: () => store.headPosition(),
         // DATA_DIR still holds yt-dlp's cache, but nothing the bot cannot lose: only the database counts.
         readiness: async () => ({ dataDir: true, database: open && (await answers(pool)) }),
@@ -122,12 +132,14 @@ export async function openStorage(config: Config, logger: Logger): Promise<AppSt
           if (!open) return;
           open = false;
           await store.close();
-          held.release();
+          await refreshLock.close();
+          held?.release();
           await pool.end();
         },
       };
     } catch (err) {
       await store.close();
+      await refreshLock.close();
       throw err;
     }
   } catch (err) {
