@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import pg from 'pg';
 import { NO_STREAM, VersionConflictError, type Projection } from '../../../eventlog/index.ts';
 import { MIGRATIONS, openPostgresEventStore, type PostgresEventStore } from '../../../eventlog/postgres/index.ts';
-import { runMigrate } from '../../../eventlog/postgres/migrateCli.ts';
+import { runMigrate } from '../../../src/storage/migrateCli.ts';
 import { testDatabase } from '../../helpers/postgresCluster.ts';
 import { rejects } from '../../helpers/rejects.ts';
 import { counters, Incremented, registry, totals, type CounterEvent } from '../fixtures/counterEvents.ts';
@@ -34,8 +34,9 @@ Pg('five instances opening at once apply each migration exactly once; reopening 
   await client.end();
   assert.equal(rows.map((r) => r.version), MIGRATIONS.map((m) => m.version));
   const lines: string[] = [];
-  assert.is(await runMigrate(['--schema', schema], { DATABASE_URL: url }, (l) => lines.push(l)), 0);
-  assert.match(lines[0]!, /up to date/);
+  assert.is(await runMigrate(['--schema', schema, '--music-schema', `${schema}_music`], { DATABASE_URL: url }, (l) => lines.push(l)), 0);
+  assert.match(lines[0]!, /event log \(schema pgstore_\d+\): up to date/);
+  assert.match(lines[1]!, /music cache .*: applied migration 1 /);
 });
 
 Pg('npm run migrate migrates an empty database and never prints the password', async () => {
@@ -43,7 +44,8 @@ Pg('npm run migrate migrates an empty database and never prints the password', a
   // Trust authentication on the test cluster accepts any password: enough to see it is not printed.
   const withPassword = url.replace('postgres@', 'postgres:hunter2secret@');
   const lines: string[] = [];
-  assert.is(await runMigrate(['--schema', nextSchema()], { DATABASE_URL: withPassword }, (l) => lines.push(l)), 0);
+  const schema = nextSchema();
+  assert.is(await runMigrate(['--schema', schema, '--music-schema', `${schema}_music`], { DATABASE_URL: withPassword }, (l) => lines.push(l)), 0);
   const latest = MIGRATIONS.at(-1)!.version;
   assert.match(lines.join('\n'), new RegExp(`applied migrations? ${MIGRATIONS.map((m) => m.version).join(', ')} \\(now at version ${latest}\\)`));
   assert.match(lines.join('\n'), /postgres:\*\*\*@/);
