@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import pg from 'pg';
-import { NO_STREAM, VersionConflictError, type Projection } from '../../../eventlog/index.ts';
+import { NO_STREAM, ProjectionsBehindError, VersionConflictError, type Projection } from '../../../eventlog/index.ts';
 import { MIGRATIONS, openPostgresEventStore, type PostgresEventStore } from '../../../eventlog/postgres/index.ts';
 import { runMigrate } from '../../../src/storage/migrateCli.ts';
 import { testDatabase } from '../../helpers/postgresCluster.ts';
@@ -146,6 +146,27 @@ Pg('a projection that is new or of a new version is rebuilt when the store opens
     assert.equal(await store.verify(), []);
   } finally {
     await store.close();
+  }
+});
+
+Pg('an instance whose projections fell behind (another appended without them) refuses to append until reopened', async () => {
+  const { url } = await database;
+  const schema = nextSchema();
+  const full = await openPostgresEventStore({ connectionString: url, schema, registry, projections: [counters, totals] });
+  const partial = await openPostgresEventStore({ connectionString: url, schema, registry, projections: [counters] });
+  try {
+    await full.appendToStream('a', [inc(1)], { expectedVersion: NO_STREAM });
+    await partial.appendToStream('a', [inc(2)], { expectedVersion: 0 });
+    const err = await rejects(full.appendToStream('a', [inc(3)], { expectedVersion: 1 }), (e) => e instanceof ProjectionsBehindError);
+    assert.equal((err as ProjectionsBehindError).projections, ['totals']);
+    assert.is(await full.streamVersion('a'), 1, 'nothing of the refused append was written');
+    const reopened = await openPostgresEventStore({ connectionString: url, schema, registry, projections: [counters, totals] });
+    await reopened.appendToStream('a', [inc(3)], { expectedVersion: 1 });
+    assert.equal(await reopened.table('totals').get('all'), { n: 3 });
+    assert.equal(await reopened.verify(), []);
+    await reopened.close();
+  } finally {
+    await Promise.all([full.close(), partial.close()]);
   }
 });
 
