@@ -25,13 +25,11 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import type pg from 'pg';
-import { EventValidationError, ProjectionError, ProjectionsBehindError, VersionConflictError } from '../errors.ts';
+import { ProjectionError, ProjectionsBehindError, VersionConflictError } from '../errors.ts';
 import { Lru } from '../lru.ts';
-import { positionKey } from '../keys.ts';
 import type { PendingTable } from '../pendingTable.ts';
-import { encodeRecord } from '../recordFormat.ts';
+import { storedEvents } from '../storedEvents.ts';
 import type { EventRegistry } from '../registry.ts';
 import type { AnyEvent, AppendResult, Envelope, EventLogLogger, ExpectedVersion, Projection } from '../types.ts';
 import { loadMissed, MAX_PASSES, RowSource, writeRows } from './rowTables.ts';
@@ -267,25 +265,7 @@ export class PgAppender<E extends AnyEvent> {
   }
 
   #envelopes(append: PgPendingAppend<E>, version: number, position: number, time: string): { raw: string; env: Envelope<E> }[] {
-    return append.events.map((e, i) => {
-      const meta = {
-        eventId: append.eventIds[i]!,
-        stream: append.stream,
-        streamPosition: version + 1 + i,
-        globalPosition: position + 1 + i,
-        time,
-        correlationId: append.correlationId,
-      };
-      const raw = encodeRecord(e.type, e.v, e.data, meta, this.ctx.registry.fingerprint(e.type, e.v));
-      let env: Envelope<E>;
-      try {
-        env = this.ctx.registry.decode(raw, positionKey(meta.globalPosition), meta.globalPosition) as Envelope<E>;
-      } catch (err) {
-        throw new EventValidationError(e.type, `does not survive its own JSON round trip (${(err as Error).message})`);
-      }
-      if (!isDeepStrictEqual(env.data, e.data)) throw new EventValidationError(e.type, 'does not survive its own JSON round trip');
-      return { raw, env };
-    });
+    return storedEvents<E>(this.ctx.registry, append, version, position, time, append.eventIds);
   }
 
   #evolve(env: Envelope<E>, tables: PendingTable[]): void {
