@@ -149,6 +149,29 @@ Pg('a projection that is new or of a new version is rebuilt when the store opens
   }
 });
 
+Pg('verify names rows changed, removed or added behind the store’s back, and rebuild repairs them', async () => {
+  const { url } = await database;
+  const schema = nextSchema();
+  const store = await openPostgresEventStore({ connectionString: url, schema, registry, projections: [counters, totals] });
+  try {
+    await store.appendToStream('a', [inc(1)], { expectedVersion: NO_STREAM });
+    await store.appendToStream('b', [inc(2)], { expectedVersion: NO_STREAM });
+    await store.pool.query(`UPDATE ${schema}.projection_rows SET value = '{"value": 99, "events": 1, "last": "x"}' WHERE projection = 'counters' AND key = 'a'`);
+    await store.pool.query(`DELETE FROM ${schema}.projection_rows WHERE projection = 'counters' AND key = 'b'`);
+    await store.pool.query(`INSERT INTO ${schema}.projection_rows VALUES ('totals', 'zz', '{"n": 1}')`);
+    assert.equal(await store.verify(), [
+      { projection: 'counters', key: 'a', kind: 'different' },
+      { projection: 'counters', key: 'b', kind: 'missing' },
+      { projection: 'totals', key: 'zz', kind: 'extra' },
+    ]);
+    await store.rebuild();
+    assert.equal(await store.verify(), []);
+    assert.equal((await store.table<{ value: number }>('counters').get('a'))?.value, 1);
+  } finally {
+    await store.close();
+  }
+});
+
 Pg('an instance whose projections fell behind (another appended without them) refuses to append until reopened', async () => {
   const { url } = await database;
   const schema = nextSchema();
