@@ -17,6 +17,7 @@ export {
   ProjectionError,
   DataDirLockedError,
   StoreClosedError,
+  ProjectionsBehindError,
   type EventLogErrorCode,
 } from './errors.ts';
 export { NO_STREAM } from './types.ts';

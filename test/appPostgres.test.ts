@@ -45,7 +45,7 @@ async function start(mode: 'polling' | 'webhook' = 'polling', publicBase?: strin
   const port = await freePort();
   const webhook: Record<string, string> = mode === 'webhook' ? { BOT_MODE: 'webhook', WEBHOOK_SECRET: 'hook-secret-0123456789' } : {};
   if (publicBase) webhook.PUBLIC_BASE_URL = publicBase;
-  const config = loadConfig(appEnv(fakes, { dataDir, port, extra: { DATABASE_URL: withPassword(database.url), DATABASE_SCHEMA: 'musicbot', ...webhook } }));
+  const config = loadConfig(appEnv(fakes, { dataDir, port, extra: { DATABASE_URL: withPassword(database.url), DATABASE_SCHEMA: 'musicbot', DATABASE_MUSIC_SCHEMA: 'musicbot_music', ...webhook } }));
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
   const app = await startApp(config, logger, { bot: { pollingTimeoutSec: 1, floodLimits: false } });
   apps.push(app);
@@ -73,9 +73,9 @@ async function everythingStored(): Promise<string> {
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
-    const tables = ['events', 'projection_rows', 'checkpoints', 'vault_keys', 'music_audio'];
+    const tables = ['musicbot.events', 'musicbot.projection_rows', 'musicbot.checkpoints', 'musicbot.vault_keys', 'musicbot_music.audio_cache'];
     const dumps: string[] = [];
-    for (const t of tables) dumps.push(JSON.stringify((await client.query(`SELECT * FROM musicbot.${t}`)).rows));
+    for (const t of tables) dumps.push(JSON.stringify((await client.query(`SELECT * FROM ${t}`)).rows));
     return dumps.join('\n');
   } finally {
     await client.end();

@@ -66,18 +66,6 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
-  {
-    version: 3,
-    name: 'music file_id cache',
-    sql: (s) => `
-      -- The music pipeline's file_id cache (src/music/cache/postgresAudioCache.ts): one table of
-      -- the shared database, so every instance re-sends what any of them uploaded.
-      CREATE TABLE ${s}.music_audio (
-        key text COLLATE "C" PRIMARY KEY,
-        value text NOT NULL
-      );
-    `,
-  },
 ];
 
 /** The lock key of a schema's migrations (namespaced so it cannot meet the append lock). */
@@ -85,9 +73,11 @@ const lockKey = (schema: string) => `eventlog:migrate:${schema}`;
 
 /**
  * Applies the missing migrations to `schema` (created if absent) and returns the versions
- * applied now (`[]`: already up to date).
+ * applied now (`[]`: already up to date). `migrations` defaults to the event log's; a module
+ * that owns tables of its own (the music `file_id` cache) passes its list and its own schema,
+ * which then has its own `schema_migrations`.
  */
-export async function migrate(pool: pg.Pool, schema: string): Promise<number[]> {
+export async function migrate(pool: pg.Pool, schema: string, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
   const s = quoteIdent(schema);
   const client = await pool.connect();
   const applied: number[] = [];
@@ -98,7 +88,7 @@ export async function migrate(pool: pg.Pool, schema: string): Promise<number[]> 
       await client.query(`CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
         version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
       const done = new Set((await client.query<{ version: number }>(`SELECT version FROM ${s}.schema_migrations`)).rows.map((r) => r.version));
-      for (const m of MIGRATIONS) {
+      for (const m of migrations) {
         if (done.has(m.version)) continue;
         await client.query('BEGIN');
         try {

@@ -25,13 +25,11 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import type pg from 'pg';
-import { EventValidationError, ProjectionError, VersionConflictError } from '../errors.ts';
+import { ProjectionError, ProjectionsBehindError, VersionConflictError } from '../errors.ts';
 import { Lru } from '../lru.ts';
-import { positionKey } from '../keys.ts';
 import type { PendingTable } from '../pendingTable.ts';
-import { encodeRecord } from '../recordFormat.ts';
+import { storedEvents } from '../storedEvents.ts';
 import type { EventRegistry } from '../registry.ts';
 import type { AnyEvent, AppendResult, Envelope, EventLogLogger, ExpectedVersion, Projection } from '../types.ts';
 import { loadMissed, MAX_PASSES, RowSource, writeRows } from './rowTables.ts';
@@ -130,7 +128,8 @@ export class PgAppender<E extends AnyEvent> {
         return;
       }
       // Only the code: a PostgreSQL error's detail may quote the values of a failed row.
-      this.ctx.logger.error({ code: pgErr.code, appends: group.length }, 'event append transaction failed');
+      if (err instanceof ProjectionsBehindError) this.ctx.logger.error({ code: err.code, projections: err.projections }, 'event append refused');
+      else this.ctx.logger.error({ code: pgErr.code, appends: group.length }, 'event append transaction failed');
       for (const append of group) append.reject(err);
     }
   };
@@ -194,7 +193,19 @@ export class PgAppender<E extends AnyEvent> {
       }
       for (const [i, p] of projections.entries()) await writeRows(client, schema, p.name, tables[i]!.writes);
       if (projections.length > 0 && newHead !== head) {
-        await client.query(`UPDATE ${schema}.checkpoints SET position = $2 WHERE projection = ANY($1::text[])`, [projections.map((p) => p.name), newHead]);
+        // Our rows are only right if every one of our tables was at the head we folded from:
+        // an instance running other projections may have appended without them.
+        const { rows: moved } = await client.query<{ projection: string }>(
+          `UPDATE ${schema}.checkpoints c SET position = $3
+             FROM unnest($1::text[], $2::int[]) AS p(name, version)
+            WHERE c.projection = p.name AND c.version = p.version AND c.position = $4
+          RETURNING c.projection`,
+          [projections.map((p) => p.name), projections.map((p) => p.version), String(newHead), String(head)],
+        );
+        if (moved.length !== projections.length) {
+          const ok = new Set(moved.map((r) => r.projection));
+          throw new ProjectionsBehindError(projections.filter((p) => !ok.has(p.name)).map((p) => p.name));
+        }
       }
       for (const a of fold.accepted) for (const op of a.append.extraOps) await client.query(op.text, op.values as unknown[] | undefined);
       // Delivered at commit, to every listening process: they then read from their position.
@@ -254,25 +265,7 @@ export class PgAppender<E extends AnyEvent> {
   }
 
   #envelopes(append: PgPendingAppend<E>, version: number, position: number, time: string): { raw: string; env: Envelope<E> }[] {
-    return append.events.map((e, i) => {
-      const meta = {
-        eventId: append.eventIds[i]!,
-        stream: append.stream,
-        streamPosition: version + 1 + i,
-        globalPosition: position + 1 + i,
-        time,
-        correlationId: append.correlationId,
-      };
-      const raw = encodeRecord(e.type, e.v, e.data, meta, this.ctx.registry.fingerprint(e.type, e.v));
-      let env: Envelope<E>;
-      try {
-        env = this.ctx.registry.decode(raw, positionKey(meta.globalPosition), meta.globalPosition) as Envelope<E>;
-      } catch (err) {
-        throw new EventValidationError(e.type, `does not survive its own JSON round trip (${(err as Error).message})`);
-      }
-      if (!isDeepStrictEqual(env.data, e.data)) throw new EventValidationError(e.type, 'does not survive its own JSON round trip');
-      return { raw, env };
-    });
+    return storedEvents<E>(this.ctx.registry, append, version, position, time, append.eventIds);
   }
 
   #evolve(env: Envelope<E>, tables: PendingTable[]): void {

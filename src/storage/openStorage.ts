@@ -3,7 +3,8 @@
  *
  * - unset: the embedded LevelDB under `DATA_DIR` – event log, projections, token vault and
  *   music `file_id` cache in one database (`dataDir.ts`);
- * - set: PostgreSQL – the same four in one schema (`DATABASE_SCHEMA`), migrated at start.
+ * - set: PostgreSQL – the event log, projections and vault in `DATABASE_SCHEMA`, the
+ *   `file_id` cache in the music module's own `DATABASE_MUSIC_SCHEMA`, each migrated at start.
  *
  * Either way the link domain gets an event log and a vault of the same backend (the vault's
  * key writes ride in the log's appends), and the music pipeline a `file_id` cache.
@@ -30,7 +31,7 @@ import type { SharedLog } from '../link/ports.ts';
 import { openPostgresUserLock } from './userLock.ts';
 import type { Logger } from '../log.ts';
 import { openAudioCache, type AudioCache } from '../music/cache/audioCache.ts';
-import { openPostgresAudioCache } from '../music/cache/postgresAudioCache.ts';
+import { openPostgresAudioCache } from '../music/cache/pgAudioCache.ts';
 import { dbLocation } from './dataDir.ts';
 
 /** Another bot process runs on this PostgreSQL database (schema). One line, printed as is. */
@@ -122,7 +123,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<AppSt
       return {
         kind: 'postgres',
         links: { store, vault },
-        audioCache: openPostgresAudioCache(store),
+        audioCache: await openPostgresAudioCache(pool, storage.database.musicSchema),
         postgres: store,
         shared: { refreshLock },
         headPosition: () => store.headPosition(),

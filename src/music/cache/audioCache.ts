@@ -52,26 +52,18 @@ const SALT_KEY = 's:salt';
 
 const isrcKey = (isrc: string) => `i:${isrc.toUpperCase().replace(/[^A-Z0-9]/g, '')}`;
 
-function decode(raw: string | undefined): CachedAudio | undefined {
-  if (raw === undefined || raw === null) return undefined;
+/** How canonical keys and ISRCs are stored, shared with the PostgreSQL cache. */
+export const AUDIO_KEYS = { key: (key: string) => `k:${key}`, isrc: isrcKey } as const;
+
+/** A stored entry, or undefined when it is missing or damaged (a miss, never a crash). */
+export function decodeAudio(raw: string | undefined): CachedAudio | undefined {
+  if (raw === undefined) return undefined;
   try {
     const v = JSON.parse(raw) as Partial<CachedAudio>;
     return typeof v.fileId === 'string' && v.fileId !== '' ? (v as CachedAudio) : undefined;
   } catch {
     return undefined;
   }
-}
-
-/**
- * What the cache needs from a backend: text by key and atomic multi-writes. LevelDB's sublevel
- * here, PostgreSQL's table in `postgresAudioCache.ts`; the cache's rules are written once, below.
- */
-export interface AudioCacheStore {
-  get(key: string): Promise<string | undefined>;
-  /** Writes `puts` and `deletes` atomically. */
-  write(puts: readonly (readonly [string, string])[], deletes: readonly string[]): Promise<void>;
-  /** Stores `value` under `key` unless something is there; returns what is there now. */
-  putIfAbsent(key: string, value: string): Promise<string>;
 }
 
 /**
@@ -84,43 +76,32 @@ export interface AudioCacheStore {
  */
 export function openAudioCache(db: RootDb, name: string = AUDIO_CACHE_SUBLEVEL): AudioCache {
   const space = db.sublevel<string, string>(name, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
-  return audioCacheOn({
-    get: (key) => space.get(key),
-    write: (puts, deletes) =>
-      space.batch([...puts.map(([key, value]) => ({ type: 'put' as const, key, value })), ...deletes.map((key) => ({ type: 'del' as const, key }))]),
-    // One process owns a LevelDB, and the cache asks once per open: a read then a put is enough.
-    async putIfAbsent(key, value) {
-      const there = await space.get(key);
-      if (there !== undefined) return there;
-      await space.put(key, value);
-      return value;
-    },
-  });
-}
-
-/** The cache over any {@link AudioCacheStore}. */
-export function audioCacheOn(store: AudioCacheStore): AudioCache {
-  // Read or made once per open; concurrent first calls share the one promise. Every process
-  // sharing a store ends up with the same salt (putIfAbsent), so their sealed keys agree.
+  // Read or made once per open; concurrent first calls share the one promise.
   let salt: Promise<string> | undefined;
-  const loadSalt = () => store.putIfAbsent(SALT_KEY, randomBytes(32).toString('hex'));
+  const loadSalt = async (): Promise<string> => {
+    const stored = await space.get(SALT_KEY);
+    if (stored) return stored;
+    const made = randomBytes(32).toString('hex');
+    await space.put(SALT_KEY, made);
+    return made;
+  };
   return {
     async get(key) {
-      return decode(await store.get(`k:${key}`));
+      return decodeAudio(await space.get(`k:${key}`));
     },
     async getByIsrc(isrc) {
-      return decode(await store.get(isrcKey(isrc)));
+      return decodeAudio(await space.get(isrcKey(isrc)));
     },
     async put(keys, isrc, audio) {
       const value = JSON.stringify(audio);
-      const puts: (readonly [string, string])[] = keys.map((k) => [`k:${k}`, value]);
-      if (isrc) puts.push([isrcKey(isrc), value]);
-      if (puts.length > 0) await store.write(puts, []);
+      const ops = keys.map((k) => ({ type: 'put' as const, key: `k:${k}`, value }));
+      if (isrc) ops.push({ type: 'put', key: isrcKey(isrc), value });
+      if (ops.length > 0) await space.batch(ops);
     },
     async delete(keys, isrc) {
-      const deletes: string[] = keys.map((k) => `k:${k}`);
-      if (isrc) deletes.push(isrcKey(isrc));
-      if (deletes.length > 0) await store.write([], deletes);
+      const ops = keys.map((k) => ({ type: 'del' as const, key: `k:${k}` }));
+      if (isrc) ops.push({ type: 'del', key: isrcKey(isrc) });
+      if (ops.length > 0) await space.batch(ops);
     },
     async sealedKey(secret) {
       salt ??= loadSalt().catch((err: unknown) => {

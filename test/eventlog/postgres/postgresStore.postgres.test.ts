@@ -8,9 +8,9 @@ import { spawn } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import pg from 'pg';
-import { NO_STREAM, VersionConflictError, type Projection } from '../../../eventlog/index.ts';
+import { NO_STREAM, ProjectionsBehindError, VersionConflictError, type Projection } from '../../../eventlog/index.ts';
 import { MIGRATIONS, openPostgresEventStore, type PostgresEventStore } from '../../../eventlog/postgres/index.ts';
-import { runMigrate } from '../../../eventlog/postgres/migrateCli.ts';
+import { runMigrate } from '../../../src/storage/migrateCli.ts';
 import { testDatabase } from '../../helpers/postgresCluster.ts';
 import { rejects } from '../../helpers/rejects.ts';
 import { counters, Incremented, registry, totals, type CounterEvent } from '../fixtures/counterEvents.ts';
@@ -34,8 +34,9 @@ Pg('five instances opening at once apply each migration exactly once; reopening 
   await client.end();
   assert.equal(rows.map((r) => r.version), MIGRATIONS.map((m) => m.version));
   const lines: string[] = [];
-  assert.is(await runMigrate(['--schema', schema], { DATABASE_URL: url }, (l) => lines.push(l)), 0);
-  assert.match(lines[0]!, /up to date/);
+  assert.is(await runMigrate(['--schema', schema, '--music-schema', `${schema}_music`], { DATABASE_URL: url }, (l) => lines.push(l)), 0);
+  assert.match(lines[0]!, /event log \(schema pgstore_\d+\): up to date/);
+  assert.match(lines[1]!, /music cache .*: applied migration 1 /);
 });
 
 Pg('npm run migrate migrates an empty database and never prints the password', async () => {
@@ -43,7 +44,8 @@ Pg('npm run migrate migrates an empty database and never prints the password', a
   // Trust authentication on the test cluster accepts any password: enough to see it is not printed.
   const withPassword = url.replace('postgres@', 'postgres:hunter2secret@');
   const lines: string[] = [];
-  assert.is(await runMigrate(['--schema', nextSchema()], { DATABASE_URL: withPassword }, (l) => lines.push(l)), 0);
+  const schema = nextSchema();
+  assert.is(await runMigrate(['--schema', schema, '--music-schema', `${schema}_music`], { DATABASE_URL: withPassword }, (l) => lines.push(l)), 0);
   const latest = MIGRATIONS.at(-1)!.version;
   assert.match(lines.join('\n'), new RegExp(`applied migrations? ${MIGRATIONS.map((m) => m.version).join(', ')} \\(now at version ${latest}\\)`));
   assert.match(lines.join('\n'), /postgres:\*\*\*@/);
@@ -144,6 +146,50 @@ Pg('a projection that is new or of a new version is rebuilt when the store opens
     assert.equal(await store.verify(), []);
   } finally {
     await store.close();
+  }
+});
+
+Pg('verify names rows changed, removed or added behind the store’s back, and rebuild repairs them', async () => {
+  const { url } = await database;
+  const schema = nextSchema();
+  const store = await openPostgresEventStore({ connectionString: url, schema, registry, projections: [counters, totals] });
+  try {
+    await store.appendToStream('a', [inc(1)], { expectedVersion: NO_STREAM });
+    await store.appendToStream('b', [inc(2)], { expectedVersion: NO_STREAM });
+    await store.pool.query(`UPDATE ${schema}.projection_rows SET value = '{"value": 99, "events": 1, "last": "x"}' WHERE projection = 'counters' AND key = 'a'`);
+    await store.pool.query(`DELETE FROM ${schema}.projection_rows WHERE projection = 'counters' AND key = 'b'`);
+    await store.pool.query(`INSERT INTO ${schema}.projection_rows VALUES ('totals', 'zz', '{"n": 1}')`);
+    assert.equal(await store.verify(), [
+      { projection: 'counters', key: 'a', kind: 'different' },
+      { projection: 'counters', key: 'b', kind: 'missing' },
+      { projection: 'totals', key: 'zz', kind: 'extra' },
+    ]);
+    await store.rebuild();
+    assert.equal(await store.verify(), []);
+    assert.equal((await store.table<{ value: number }>('counters').get('a'))?.value, 1);
+  } finally {
+    await store.close();
+  }
+});
+
+Pg('an instance whose projections fell behind (another appended without them) refuses to append until reopened', async () => {
+  const { url } = await database;
+  const schema = nextSchema();
+  const full = await openPostgresEventStore({ connectionString: url, schema, registry, projections: [counters, totals] });
+  const partial = await openPostgresEventStore({ connectionString: url, schema, registry, projections: [counters] });
+  try {
+    await full.appendToStream('a', [inc(1)], { expectedVersion: NO_STREAM });
+    await partial.appendToStream('a', [inc(2)], { expectedVersion: 0 });
+    const err = await rejects(full.appendToStream('a', [inc(3)], { expectedVersion: 1 }), (e) => e instanceof ProjectionsBehindError);
+    assert.equal((err as ProjectionsBehindError).projections, ['totals']);
+    assert.is(await full.streamVersion('a'), 1, 'nothing of the refused append was written');
+    const reopened = await openPostgresEventStore({ connectionString: url, schema, registry, projections: [counters, totals] });
+    await reopened.appendToStream('a', [inc(3)], { expectedVersion: 1 });
+    assert.equal(await reopened.table('totals').get('all'), { n: 3 });
+    assert.equal(await reopened.verify(), []);
+    await reopened.close();
+  } finally {
+    await Promise.all([full.close(), partial.close()]);
   }
 });
 
