@@ -34,7 +34,7 @@ export class PostgresMissingError extends Error {
   }
 }
 
-/** A running cluster; `stop()` shuts it down and deletes its files. */
+/** A running cluster; `stop()` shuts it down and deletes its files (also done at process exit). */
 export interface PostgresCluster {
   /** Superuser URL of the `postgres` database (trust auth on loopback, no password). */
   url: string;
@@ -85,6 +85,25 @@ function run(cmd: string[], what: string): Promise<void> {
   });
 }
 
+/** Clusters of this process not yet stopped: stopped at exit and on SIGINT/SIGTERM/SIGHUP too. */
+const running = new Set<() => void>();
+let handlersInstalled = false;
+
+function stopAllOnExit(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  const stopAll = () => {
+    for (const stop of [...running]) stop();
+  };
+  process.once('exit', stopAll);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      stopAll();
+      process.exit(128 + (signal === 'SIGHUP' ? 1 : signal === 'SIGINT' ? 2 : 15));
+    });
+  }
+}
+
 /**
  * Starts a new cluster. `fsync` stays on (the store's durability is part of what is tested);
  * only initdb skips its own final sync, as its files are thrown away anyway.
@@ -100,11 +119,15 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   const stop = () => {
     if (stopped) return;
     stopped = true;
+    running.delete(stop);
     // Immediate: the data is thrown away, a clean checkpoint would only cost time.
     const cmd = as([join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop']);
     spawnSync(cmd[0]!, cmd.slice(1), { stdio: 'ignore', timeout: 30_000 });
     rmSync(dir, { recursive: true, force: true });
   };
+  // Registered before initdb: a test that fails or a run that is interrupted leaves no server behind.
+  stopAllOnExit();
+  running.add(stop);
   try {
     await run(as([join(bin, 'initdb'), '-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '-N', '--no-instructions']), 'initdb');
     for (let attempt = 1; ; attempt++) {
@@ -135,10 +158,7 @@ let own: PostgresCluster | undefined;
 export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   let admin = process.env[SHARED_URL_ENV];
   if (!admin) {
-    if (!own) {
-      own = await startPostgresCluster();
-      process.once('exit', () => own?.stop());
-    }
+    own ??= await startPostgresCluster();
     admin = own.url;
   }
   const name = `t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
