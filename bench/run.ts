@@ -12,6 +12,7 @@ const available: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   music: () => import('./music.ts'),
   links: () => import('./links.ts'),
   search: () => import('./search.ts'),
+  scale: () => import('./scale.ts'),
 };
 
 const asked = process.argv.slice(2);

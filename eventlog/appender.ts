@@ -7,10 +7,9 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
-import { EventValidationError, ProjectionError, VersionConflictError } from './errors.ts';
+import { ProjectionError, VersionConflictError } from './errors.ts';
 import { positionKey, streamKey } from './keys.ts';
-import { encodeRecord } from './recordFormat.ts';
+import { storedEvents } from './storedEvents.ts';
 import { Lru } from './lru.ts';
 import type { ProjectionSet } from './projections.ts';
 import type { ReplayContext } from './replay.ts';
@@ -125,34 +124,8 @@ export class Appender<E extends AnyEvent> {
     }
   };
 
-  /**
-   * Builds the stored records and decodes them back, so that projections see exactly what
-   * a rebuild will read from disk. The decode trusts the fresh record (it was validated by
-   * `registry.validate` before it was queued), so it is compared with what zod gave: data
-   * that does not survive JSON (a `Date`, an `undefined` field) is refused here, as a
-   * later read would not give it back.
-   */
   #envelopes(append: PendingAppend<E>, version: number, position: number): { raw: string; env: Envelope<E> }[] {
-    const time = this.now().toISOString();
-    return append.events.map((e, i) => {
-      const meta = {
-        eventId: randomUUID(),
-        stream: append.stream,
-        streamPosition: version + 1 + i,
-        globalPosition: position + 1 + i,
-        time,
-        correlationId: append.correlationId,
-      };
-      const raw = encodeRecord(e.type, e.v, e.data, meta, this.ctx.registry.fingerprint(e.type, e.v));
-      let env: Envelope<E>;
-      try {
-        env = this.ctx.registry.decode(raw, positionKey(meta.globalPosition), meta.globalPosition) as Envelope<E>;
-      } catch (err) {
-        throw new EventValidationError(e.type, `does not survive its own JSON round trip (${(err as Error).message})`);
-      }
-      if (!isDeepStrictEqual(env.data, e.data)) throw new EventValidationError(e.type, 'does not survive its own JSON round trip');
-      return { raw, env };
-    });
+    return storedEvents<E>(this.ctx.registry, append, version, position, this.now().toISOString(), append.events.map(() => randomUUID()));
   }
 
   #evolve(env: Envelope<E>, tables: ReturnType<ProjectionSet['beginGroup']>): void {

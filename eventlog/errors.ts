@@ -13,7 +13,8 @@ export type EventLogErrorCode =
   | 'EVENT_INVALID'
   | 'PROJECTION_FAILED'
   | 'DATA_DIR_LOCKED'
-  | 'STORE_CLOSED';
+  | 'STORE_CLOSED'
+  | 'PROJECTIONS_BEHIND';
 
 /**
  * The one rule of every named error here and in the vault: `name` is the class name (an
@@ -107,5 +108,17 @@ export class StoreClosedError extends EventLogError {
   readonly code = 'STORE_CLOSED' as const;
   constructor() {
     super('the event store is closed');
+  }
+}
+
+/**
+ * PostgreSQL only: a projection's table is not at the head of the shared log – another
+ * instance appended without it (or with another version of it). Nothing was written. Every
+ * instance must run the same projections; reopening the store rebuilds the stale ones.
+ */
+export class ProjectionsBehindError extends EventLogError {
+  readonly code = 'PROJECTIONS_BEHIND' as const;
+  constructor(readonly projections: readonly string[]) {
+    super(`projection tables ${projections.join(', ')} are behind the log: another instance appends without them; reopen the store (it rebuilds them) and run the same projections everywhere`);
   }
 }

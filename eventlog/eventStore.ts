@@ -11,6 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Appender, type PendingAppend } from './appender.ts';
+import { subscribeFrom } from './catchUp.ts';
 import { EventDecodeError, StoreClosedError } from './errors.ts';
 import { GroupCommitQueue } from './groupCommit.ts';
 import { keyspaces, openKeyspaces, parsePositionKey, positionKey, STREAM_NAME, streamRange } from './keys.ts';
@@ -71,7 +72,7 @@ export async function openEventStore<E extends AnyEvent>(options: OpenEventStore
     await projections.catchUp(head);
     const appender = new Appender<E>(ctx, projections, options.now ?? (() => new Date()), logger, head);
     const queue = new GroupCommitQueue(appender.commitGroup, options.maxGroupSize ?? 2000);
-    return createStore(ctx, projections, appender, queue, ownsDb);
+    return createStore(ctx, projections, appender, queue, ownsDb, logger);
   } catch (err) {
     if (ownsDb) await db.close().catch(() => {});
     throw err;
@@ -84,6 +85,7 @@ function createStore<E extends AnyEvent>(
   appender: Appender<E>,
   queue: GroupCommitQueue<PendingAppend<E>>,
   ownsDb: boolean,
+  logger: EventLogLogger,
 ): EventStore<E> {
   let closed = false;
   const decode = (raw: string, key: string): Envelope<E> => ctx.registry.decode(raw, key, parsePositionKey(key)) as Envelope<E>;
@@ -91,7 +93,7 @@ function createStore<E extends AnyEvent>(
     if (closed) throw new StoreClosedError();
   };
 
-  return {
+  const store: EventStore<E> = {
     db: ctx.db,
     registry: ctx.registry,
 
@@ -152,7 +154,11 @@ function createStore<E extends AnyEvent>(
     },
 
     headPosition: () => appender.head,
-    subscribe: (listener) => appender.subscribe(listener),
+    subscribe(listener, options) {
+      if (options?.from === undefined) return appender.subscribe(listener);
+      guard();
+      return subscribeFrom(options.from, listener, (from) => store.readAll(from), (l) => appender.subscribe(l), logger);
+    },
     table: (name) => projections.table(name),
 
     rebuild(names) {
@@ -177,4 +183,5 @@ function createStore<E extends AnyEvent>(
       if (ownsDb) await ctx.db.close();
     },
   };
+  return store;
 }

@@ -17,6 +17,7 @@ export {
   ProjectionError,
   DataDirLockedError,
   StoreClosedError,
+  ProjectionsBehindError,
   type EventLogErrorCode,
 } from './errors.ts';
 export { NO_STREAM } from './types.ts';
@@ -27,6 +28,7 @@ export type {
   AppendResult,
   BatchOp,
   Envelope,
+  EventLog,
   EventLogLogger,
   EventMeta,
   EventStore,
@@ -38,10 +40,12 @@ export type {
   ReadonlyTable,
   RebuildReport,
   RootDb,
+  SubscribeOptions,
   TableDifference,
 } from './types.ts';
 export { STREAM_NAME, PROJECTION_NAME } from './keys.ts';
-export { openTokenVault, type OpenTokenVaultOptions, type TokenVault } from './vault/tokenVault.ts';
+export { openTokenVault, createTokenVault, type OpenTokenVaultOptions, type TokenVault, type VaultKeyOptions } from './vault/tokenVault.ts';
+export { levelVaultStorage, type VaultStorage } from './vault/vaultStorage.ts';
 export type { RewrapReport } from './vault/rewrap.ts';
 export { masterKey, masterKeyId, masterKeyFromBase64, parseMasterKeyRing, type MasterKey } from './vault/masterKeys.ts';
 export {

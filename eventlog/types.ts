@@ -63,13 +63,16 @@ export const NO_STREAM = -1;
  */
 export type ExpectedVersion = number | 'any';
 
-/** Options of {@link EventStore.appendToStream}. */
-export interface AppendOptions {
+/**
+ * Options of {@link EventLog.appendToStream}. `Op` is what the backend commits together with
+ * the events: LevelDB batch operations ({@link BatchOp}) or, on PostgreSQL, SQL statements.
+ */
+export interface AppendOptions<Op = BatchOp> {
   expectedVersion: ExpectedVersion;
   /** Stored in every event's meta; a fresh UUID when omitted. */
   correlationId?: string;
   /** Extra writes committed atomically with the events (not when the append is rejected). */
-  extraOps?: readonly BatchOp[];
+  extraOps?: readonly Op[];
 }
 
 /** What a successful append returns. */
@@ -142,7 +145,10 @@ export interface EventLogLogger {
   error(obj: object, msg?: string): void;
 }
 
-/** Called after a batch is durable, once per append, in global order. */
+/**
+ * Called after a batch is durable, once per append, in global order. Events a subscription
+ * reads back to catch up (`subscribe(listener, { from })`) are handed over the same way.
+ */
 export type AppendListener<E extends AnyEvent = AnyEvent> = (events: readonly Envelope<E>[]) => void | Promise<void>;
 
 /** Options of `openEventStore`. Give exactly one of `location` and `db`. */
@@ -162,8 +168,47 @@ export interface OpenEventStoreOptions<E extends AnyEvent> {
   rowCacheSize?: number;
 }
 
-/** The append-only event log with inline projections. */
-export interface EventStore<E extends AnyEvent = AnyEvent> {
+/** Options of {@link EventLog.subscribe}. */
+export interface SubscribeOptions {
+  /**
+   * Global position to start from: every committed event from here on is delivered first
+   * (catch-up, read from the log), then live appends, in global order, each event once.
+   * Omitted: appends committed after the call. (On PostgreSQL: after the last head this
+   * store has seen, which may include appends other processes committed just before the
+   * call; pass `from` for an exact start.)
+   */
+  from?: number;
+}
+
+/**
+ * What every event log backend offers – the embedded LevelDB store ({@link EventStore}) and
+ * the PostgreSQL one (`eventlog/postgres`) – and what the shared contract suite
+ * (`test/eventlog/contract/`) checks. `Op` is the backend's kind of extra write.
+ */
+export interface EventLog<E extends AnyEvent = AnyEvent, Op = BatchOp> {
+  readonly registry: EventRegistry<E>;
+  /** Appends events atomically (with projections, checkpoints and `extraOps`); see {@link AppendOptions}. */
+  appendToStream(stream: string, events: readonly E[], options: AppendOptions<Op>): Promise<AppendResult<E>>;
+  /** The stream's events with `from <= streamPosition <= to` (both optional), in order. */
+  readStream(stream: string, options?: { from?: number; to?: number }): Promise<Envelope<E>[]>;
+  /** Every event from `fromGlobalPosition` (inclusive, default 0) in global order. */
+  readAll(fromGlobalPosition?: number): AsyncIterable<Envelope<E>>;
+  /** The stream's current version, {@link NO_STREAM} if it has no events. */
+  streamVersion(stream: string): Promise<number>;
+  /** Registers a listener for appended events (see {@link SubscribeOptions}); returns the unsubscribe function. */
+  subscribe(listener: AppendListener<E>, options?: SubscribeOptions): () => void;
+  /** The read-only table of a projection given to the store. */
+  table<V>(projection: string): ReadonlyTable<V>;
+  /** Clears the named (default: all) projection tables and replays the whole log into them. */
+  rebuild(projections?: readonly string[]): Promise<RebuildReport>;
+  /** Rebuilds into scratch space and compares with the live tables; `[]` means equal. */
+  verify(projections?: readonly string[]): Promise<TableDifference[]>;
+  /** Waits for queued appends, then closes what the store opened. */
+  close(): Promise<void>;
+}
+
+/** The append-only event log with inline projections on LevelDB. */
+export interface EventStore<E extends AnyEvent = AnyEvent> extends EventLog<E, BatchOp> {
   /** The root db: other keyspaces (the vault) live here so they can share a batch. */
   readonly db: RootDb;
   readonly registry: EventRegistry<E>;
@@ -177,8 +222,8 @@ export interface EventStore<E extends AnyEvent = AnyEvent> {
   streamVersion(stream: string): Promise<number>;
   /** Global position of the last event, -1 when the log is empty. */
   headPosition(): number;
-  /** Registers a listener for appended events; returns the unsubscribe function. */
-  subscribe(listener: AppendListener<E>): () => void;
+  /** Registers a listener for appended events (see {@link SubscribeOptions}); returns the unsubscribe function. */
+  subscribe(listener: AppendListener<E>, options?: SubscribeOptions): () => void;
   /** The read-only table of a projection given to the store. */
   table<V>(projection: string): ReadonlyTable<V>;
   /** Clears the named (default: all) projection tables and replays the whole log into them. */

@@ -3,7 +3,8 @@
  * them in an order that loses nothing. `main.ts` only reads the environment, calls
  * {@link startApp} and handles signals; tests start the same app against local fakes.
  *
- * Start: LevelDB (event log + vault + music cache; key rotation and vault compaction) →
+ * Start: storage – LevelDB under `DATA_DIR`, or PostgreSQL with `DATABASE_URL` (event log + vault
+ * + music cache; key rotation, and on LevelDB vault compaction; `src/storage/openStorage.ts`) →
  * metrics → Spotify clients → link service → music pipeline (and, in the background, the
  * yt-dlp version check and update) → bot → HTTP server (health, metrics, OAuth callback,
  * webhook) → control socket → Telegram (`getMe`, retried while the network fails, see
@@ -13,12 +14,10 @@
  *
  * Stop (`stop()`, see `src/lifecycle/shutdown.ts`): stop taking updates (polling or webhook) →
  * wait for updates in hand → close HTTP (in-flight callbacks finish) → control socket →
- * downloads → yt-dlp upkeep → link lanes and sweeper → vault compaction → LevelDB. Waiting
+ * downloads → yt-dlp upkeep → link lanes and sweeper → vault compaction → storage. Waiting
  * steps share one grace period; closing steps always run, so the data dir is released even
  * when work is cut off.
  */
-import { mkdir } from 'node:fs/promises';
-import { masterKey, openEventStore, openTokenVault, type EventStore } from '../eventlog/index.ts';
 import { createBot, type BotApp, type BotOptions } from './bot/createBot.ts';
 import { createMusicPort } from './bot/musicChat/musicPort.ts';
 import { NotifierRelay } from './bot/notifier.ts';
@@ -29,8 +28,6 @@ import { statusPage } from './http/responses.ts';
 import type { Route } from './http/route.ts';
 import { createHttpServer, type HttpServer } from './http/server.ts';
 import { NotLinkedError } from './link/errors.ts';
-import { createLinkRegistry } from './link/linkLog.ts';
-import type { LinkEvent } from '../machines/spotifyLink.events.ts';
 import { LinkService } from './link/linkService.ts';
 import { linkProjections } from './link/projections.ts';
 import type { Logger } from './log.ts';
@@ -38,8 +35,9 @@ import { createLrclibClient } from './lyrics/lrclib.ts';
 import { createMusicService } from './music/musicService.ts';
 import { writeBackup } from './backup/backup.ts';
 import { startControlServer } from './backup/controlSocket.ts';
-import { controlSocketPath, dbLocation } from './storage/dataDir.ts';
-import { watchEventLog } from './metrics/eventLogMetrics.ts';
+import { controlSocketPath } from './storage/dataDir.ts';
+import { openStorage, type AppStorage } from './storage/openStorage.ts';
+import { levelCheckpoints, watchEventLog } from './metrics/eventLogMetrics.ts';
 import { rewrapIfRotating } from './storage/keyRotation.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { createMetricsRoute } from './metrics/metricsRoute.ts';
@@ -55,10 +53,11 @@ import { WebApiClient } from './spotify/webApiClient.ts';
 
 /** A running app. */
 export interface RunningApp {
-  readonly store: EventStore<LinkEvent>;
+  /** LevelDB or PostgreSQL, as configured. */
+  readonly storage: AppStorage;
   readonly http: HttpServer;
   readonly bot: BotApp;
-  readonly links?: LinkService;
+  readonly links?: LinkService<unknown>;
   readonly metrics: Metrics;
   /** The port the HTTP server listens on (useful with `HTTP_PORT=0`). */
   readonly port: number;
@@ -101,34 +100,28 @@ type StopStepName = (typeof STOP_ORDER)[number];
 export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<RunningApp> {
   for (const feature of Object.values(config.features)) if (!feature.enabled) logger.info(feature.reason);
 
-  await mkdir(config.storage.dataDir, { recursive: true, mode: 0o700 });
-  const store = await openEventStore<LinkEvent>({
-    location: dbLocation(config.storage.dataDir),
-    registry: createLinkRegistry(),
-    projections: [...linkProjections],
-    logger: logger.child({ module: 'eventlog' }),
-  });
+  const storage = await openStorage(config, logger);
+  const { store, vault } = storage.links;
   const steps = new Map<StopStepName, ShutdownStep>();
   const stopStep = (name: StopStepName, kind: ShutdownStep['kind'], run: ShutdownStep['run']) => steps.set(name, { name, kind, run });
   const stopAll = (graceMs: number) => runShutdown(STOP_ORDER.flatMap((n) => steps.get(n) ?? []), { graceMs, logger });
-  stopStep('store', 'close', () => store.close());
+  stopStep('store', 'close', () => storage.close());
   try {
-    const vault = await openTokenVault({
-      db: store.db,
-      masterKeys: [config.storage.masterKey, ...config.storage.previousMasterKeys].map((k) => masterKey(k)),
-      runExclusive: store.runExclusive,
-    });
     await rewrapIfRotating(vault, config.storage.previousMasterKeys.length, logger);
-    // Drops data keys shredded (or re-wrapped) before the last stop from the LevelDB files.
-    await compactVault(store.db);
-    const compaction = scheduleVaultCompaction(store, logger, { delayMs: options.vaultCompactionDelayMs });
-    stopStep('compaction', 'close', () => compaction.stop());
+    const { level } = storage;
+    if (level) {
+      // Drops data keys shredded (or re-wrapped) before the last stop from the LevelDB files.
+      await compactVault(level.db);
+      const compaction = scheduleVaultCompaction(level, logger, { delayMs: options.vaultCompactionDelayMs });
+      stopStep('compaction', 'close', () => compaction.stop());
+    }
 
     const metrics = createMetrics({ processMetrics: options.processMetrics });
-    const unwatch = watchEventLog(store, metrics, linkProjections.map((p) => p.name));
+    const projectionNames = linkProjections.map((p) => p.name);
+    let unwatch = (): void => {};
     stopStep('store', 'close', async () => {
       unwatch();
-      await store.close();
+      await storage.close();
     });
 
     const { spotify: sc } = config;
@@ -143,8 +136,15 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     // reads with its tokens.
     const links =
       accounts && config.features.spotifyLogin.enabled
-        ? new LinkService({ store, vault, accounts, profiles: createProfileReader({ apiUrl: sc.apiUrl, onResponse, appStatus: spotifyHealth.report.bind(spotifyHealth) }), notifier: relay, logger })
+        ? new LinkService({ store, vault, ...(storage.shared && { shared: storage.shared }), accounts, profiles: createProfileReader({ apiUrl: sc.apiUrl, onResponse, appStatus: spotifyHealth.report.bind(spotifyHealth) }), notifier: relay, logger })
         : undefined;
+    // Counted from this process's own appends: each process counts what it wrote.
+    unwatch = watchEventLog(
+      { headPosition: () => storage.headPosition(), subscribe: (listener) => links?.onAppended(listener) ?? (() => {}) },
+      metrics,
+      projectionNames,
+      level && levelCheckpoints(level),
+    );
     const spotify = accounts
       ? new WebApiClient({
           apiUrl: sc.apiUrl,
@@ -157,10 +157,10 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
 
     // LRCLIB for /lyrics and the lyrics tag of downloads; off when LRCLIB_API_URL is empty.
     const lyrics = config.music.lrclibApiUrl ? createLrclibClient({ baseUrl: config.music.lrclibApiUrl }) : undefined;
-    // The music pipeline's file_id cache is a keyspace of store.db, so backups include it.
+    // The file_id cache lives with the rest of the storage, so backups include it.
     // The text search also asks Spotify's catalogue, with the app's token, when Spotify is configured.
     const spotifySearch = accounts && { apiUrl: sc.apiUrl, appToken: (o?: { forceRefresh?: boolean }) => accounts.clientCredentialsToken(o) };
-    const music = createMusicService({ config, db: store.db, spotify, ...(spotifySearch && { spotifySearch }), ...(lyrics && { lyrics }), logger, metrics: metrics.music });
+    const music = createMusicService({ config, cache: storage.audioCache, spotify, ...(spotifySearch && { spotifySearch }), ...(lyrics && { lyrics }), logger, metrics: metrics.music });
     metrics.watchMusicQueue(() => music.queue.stats());
     stopStep('downloads', 'wait', () => music.queue.idle()); // let jobs in hand finish…
     stopStep('music', 'close', () => music.close()); // …then abort what is left
@@ -179,7 +179,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     let callback: Route | undefined;
     const routes = [
       ...createHealthRoutes({
-        readiness: () => ({ dataDir: store.db.status === 'open', bot: bot.isConnected() }),
+        readiness: async () => ({ ...(await storage.readiness()), bot: bot.isConnected() }),
         details: () => spotifyHealth.details(),
         logger,
       }),
@@ -193,11 +193,14 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     stopStep('http', 'close', (remaining) => http.close(Math.min(remaining, 10_000)));
     logger.info({ host: config.http.host, port }, 'HTTP server listening');
 
-    const control = await startControlServer({
-      path: controlSocketPath(config.storage.dataDir),
-      handlers: { backup: (out) => writeBackup(store, out) },
-      logger: logger.child({ module: 'control' }),
-    });
+    // A running bot's consistent LevelDB copy; PostgreSQL is backed up with pg_dump (docs/operations.md).
+    const control = level
+      ? await startControlServer({
+          path: controlSocketPath(config.storage.dataDir),
+          handlers: { backup: (out) => writeBackup(level, out) },
+          logger: logger.child({ module: 'control' }),
+        })
+      : undefined;
     if (control) stopStep('control', 'close', (remaining) => control.close(Math.min(remaining, 5_000)));
 
     // The benchmark gives botInfo and has no Bot API to ask.
@@ -215,7 +218,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
 
     let stopping: Promise<ShutdownReport> | undefined;
     return {
-      store,
+      storage,
       http,
       bot,
       links,

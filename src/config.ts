@@ -91,6 +91,15 @@ const envSchema = z.object({
   SPOTIFY_API_URL: withDefault(httpUrl('the Spotify Web API base'), 'https://api.spotify.com/v1'),
   SPOTIFY_WEB_URL: withDefault(httpUrl("Spotify's public pages"), 'https://open.spotify.com'),
   DATA_DIR: withDefault(z.string().min(1), './data'),
+  // Unset: the embedded LevelDB under DATA_DIR. Set: the shared PostgreSQL database.
+  DATABASE_URL: opt(
+    z
+      .string()
+      .refine((s) => URL.canParse(s) && /^postgres(ql)?:$/.test(new URL(s).protocol) && new URL(s).hostname !== '', 'must be a PostgreSQL URL such as postgres://bot:password@127.0.0.1:5432/musicbot'),
+  ),
+  DATABASE_SCHEMA: withDefault(z.string().regex(/^[a-z_][a-z0-9_]{0,47}$/, 'must be a lower-case SQL identifier such as musicbot'), 'eventlog'),
+  // The file_id cache is the music module's own schema: a file_id is valid for one bot token only.
+  DATABASE_MUSIC_SCHEMA: withDefault(z.string().regex(/^[a-z_][a-z0-9_]{0,47}$/, 'must be a lower-case SQL identifier such as musicbot_music'), 'music'),
   TOKEN_ENCRYPTION_KEY: z.preprocess(
     blankToUndefined,
     z.string({ error: 'is missing: base64 of 32 random bytes (generate one: openssl rand -base64 32)' }).pipe(encryptionKey),
@@ -167,6 +176,8 @@ export interface Config {
   };
   readonly storage: {
     readonly dataDir: string;
+    /** `DATABASE_URL`: PostgreSQL holds the log, the vault and the file_id cache instead of LevelDB. */
+    readonly database?: { readonly url: string; readonly schema: string; readonly musicSchema: string };
     readonly masterKey: Buffer;
     readonly previousMasterKeys: readonly Buffer[];
   };
@@ -271,6 +282,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     storage: {
       dataDir: e.DATA_DIR,
+      database: e.DATABASE_URL ? { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA, musicSchema: e.DATABASE_MUSIC_SCHEMA } : undefined,
       masterKey: e.TOKEN_ENCRYPTION_KEY,
       previousMasterKeys: e.TOKEN_ENCRYPTION_KEYS_PREVIOUS ?? [],
     },

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { DataDirLockedError } from '../eventlog/index.ts';
 import { MasterKeyMismatchError } from '../eventlog/vault/errors.ts';
+import { DatabaseInUseError } from './storage/openStorage.ts';
 import { DEFAULT_SHUTDOWN_GRACE_MS, startApp, type RunningApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, scrubText } from './log.ts';
@@ -87,7 +88,7 @@ try {
   if (firstSignalAt !== undefined) stop();
 } catch (err) {
   if (!(err instanceof StartupAbortedError)) {
-    if (err instanceof DataDirLockedError || err instanceof MasterKeyMismatchError || err instanceof TelegramTokenRejectedError) fail(err.message);
+    if (err instanceof DataDirLockedError || err instanceof DatabaseInUseError || err instanceof MasterKeyMismatchError || err instanceof TelegramTokenRejectedError) fail(err.message);
     logger.fatal({ err }, 'start-up failed');
     logger.flush();
     fail(`start-up failed: ${scrubText(err instanceof Error ? err.message : String(err))}`);

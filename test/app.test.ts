@@ -162,7 +162,7 @@ App('a backup asked for while the app runs comes through its control socket', as
   const file = join(dataDir, '..', 'running.mbk');
   const report = await backupDataDir(dataDir, file);
   assert.is(report.via, 'running bot');
-  assert.is(report.headPosition, app!.store.headPosition());
+  assert.is(report.headPosition, app!.storage.level!.headPosition());
 });
 
 App('restarting with a new master key and the old one as previous re-wraps the data keys; then the new key alone opens the tokens', async () => {

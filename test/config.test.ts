@@ -146,4 +146,17 @@ Config('APPLE_MUSIC_TOKEN turns Apple Music playlists on and must look like a de
   assert.not.match(problems.join('\n'), 'not a jwt', 'the value itself is never echoed');
 });
 
+Config('DATABASE_URL: unset keeps LevelDB; a PostgreSQL URL selects it with its schema; anything else is named without its value', () => {
+  assert.is(loadConfig(minimal).storage.database, undefined);
+  const url = 'postgres://bot:s3cret-pw@db.internal:5432/musicbot';
+  assert.equal(loadConfig({ ...minimal, DATABASE_URL: url }).storage.database, { url, schema: 'eventlog', musicSchema: 'music' });
+  assert.equal(loadConfig({ ...minimal, DATABASE_URL: url, DATABASE_SCHEMA: 'bot_one', DATABASE_MUSIC_SCHEMA: 'bot_one_music' }).storage.database, { url, schema: 'bot_one', musicSchema: 'bot_one_music' });
+  for (const bad of ['mysql://bot:s3cret-pw@db/x', 's3cret-pw', 'postgres:///nohost']) {
+    const problems = problemsOf({ ...minimal, DATABASE_URL: bad });
+    assert.equal(problems.map((p) => p.split(' ')[0]), ['DATABASE_URL'], bad);
+    assert.not.ok(problems.join('').includes('s3cret-pw'), 'the value (a password) is never echoed');
+  }
+  assert.equal(problemsOf({ ...minimal, DATABASE_URL: url, DATABASE_SCHEMA: 'Drop Table' }).map((p) => p.split(' ')[0]), ['DATABASE_SCHEMA']);
+});
+
 Config.run();

@@ -5,6 +5,11 @@
  *
  * Usage: `npm test` (all), `npm test -- eventlog vault` (files whose path contains a word).
  *
+ * Files whose path contains `postgres` share one throwaway PostgreSQL cluster
+ * (`test/helpers/postgresCluster.ts`), started in the background when the run begins and
+ * stopped at the end; its URL reaches them in `TEST_POSTGRES_URL`. If it cannot start, those files fail
+ * with the reason.
+ *
  * A file counts as failed as a whole when it exits non-zero without a uvu summary, or
  * prints no summary at all (a file that forgot `.run()` runs nothing and must not pass).
  */
@@ -12,6 +17,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { availableParallelism } from 'node:os';
+import { SHARED_URL_ENV, startPostgresCluster, type PostgresCluster } from './helpers/postgresCluster.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const testDir = join(root, 'test');
@@ -41,12 +47,24 @@ interface FileResult {
 
 const ansi = /\u001b\[[0-9;]*m/g;
 
-function runFile(file: string): Promise<FileResult> {
+let cluster: Promise<PostgresCluster> | undefined;
+
+/** The shared cluster's environment for files that need PostgreSQL. */
+async function postgresEnv(file: string): Promise<Record<string, string>> {
+  if (!relative(root, file).includes('postgres')) return {};
+  cluster ??= startPostgresCluster();
+  // A cluster that cannot start is left to each file to report: it starts its own and fails with the reason.
+  const c = await cluster.catch(() => undefined);
+  return c ? { [SHARED_URL_ENV]: c.url } : {};
+}
+
+async function runFile(file: string): Promise<FileResult> {
   const started = Date.now();
+  const extraEnv = await postgresEnv(file);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', file], {
       cwd: root,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      env: { ...process.env, ...extraEnv, NO_COLOR: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -78,6 +96,11 @@ function runFile(file: string): Promise<FileResult> {
 const files = findTests(testDir).filter(
   (f) => filters.length === 0 || filters.some((w) => relative(root, f).includes(w)),
 );
+// Started now, in the background, when any chosen file needs it: initdb overlaps other files.
+if (files.some((f) => relative(root, f).includes('postgres'))) {
+  cluster = startPostgresCluster();
+  cluster.catch(() => {}); // reported by the files that need it
+}
 const results: FileResult[] = [];
 let next = 0;
 async function worker(): Promise<void> {
@@ -91,7 +114,11 @@ async function worker(): Promise<void> {
     if (!r.ok) console.log(r.output.split('\n').map((l) => `     | ${l}`).join('\n'));
   }
 }
-await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+try {
+  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+} finally {
+  (await cluster?.catch(() => undefined))?.stop();
+}
 
 const passed = results.reduce((s, r) => s + r.passed, 0);
 const failed = results.reduce((s, r) => s + r.failed, 0);

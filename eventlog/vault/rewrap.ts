@@ -4,15 +4,15 @@
  * old master key can be removed from the ring. Data keys themselves do not change, so no
  * sealed value in the log needs touching.
  *
- * Works in chunks, each read and written inside `exclusive` (the store's writer), so a
- * data key shredded by a concurrent append is never written back.
+ * Works in chunks; each re-wrapped key replaces the stored one only if that is still the
+ * record read (`VaultStorage.replaceWrapped`), so a data key shredded meanwhile – by an
+ * append in this process or another – is never written back.
  *
  * @module
  */
-import type { BatchOp, Keyspace, RootDb } from '../types.ts';
 import { DecryptError } from './errors.ts';
 import { parseWrapped, type WrappedKey } from './sealedFormat.ts';
-import { writeBatch } from '../writeBatch.ts';
+import type { VaultStorage } from './vaultStorage.ts';
 
 /** What `rewrap()` did. */
 export interface RewrapReport {
@@ -24,11 +24,8 @@ export interface RewrapReport {
 
 /** What the vault hands to {@link rewrapAll}. */
 export interface RewrapContext {
-  db: RootDb;
-  keys: Keyspace;
-  meta: Keyspace;
+  storage: VaultStorage<unknown>;
   activeId: string;
-  exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
   unwrap(linkId: string, record: WrappedKey): { id: string; key: Buffer };
   wrap(linkId: string, dk: { id: string; key: Buffer }): string;
 }
@@ -40,38 +37,26 @@ export async function rewrapAll(ctx: RewrapContext): Promise<RewrapReport> {
   let rewrapped = 0;
   let after: string | undefined;
   for (;;) {
-    const step = await ctx.exclusive(async () => {
-      const range = after === undefined ? { limit: CHUNK } : { gt: after, limit: CHUNK };
-      const entries = await ctx.keys.iterator(range).all();
-      const ops: BatchOp[] = [];
-      for (const [linkId, raw] of entries) {
-        const record = parseWrapped(raw);
-        if (!record) throw new DecryptError(linkId, 'its stored data key record is malformed');
-        if (record.mk === ctx.activeId) continue;
-        ops.push({ type: 'put', sublevel: ctx.keys, key: linkId, value: ctx.wrap(linkId, ctx.unwrap(linkId, record)) });
-      }
-      if (ops.length > 0) await writeBatch(ctx.db, ops, true);
-      return { count: entries.length, last: entries.at(-1)?.[0], rewrapped: ops.length };
-    });
-    rewrapped += step.rewrapped;
-    if (step.count < CHUNK) break;
-    after = step.last;
+    const entries = await ctx.storage.page(after, CHUNK);
+    const changes: { linkId: string; old: string; wrapped: string }[] = [];
+    for (const [linkId, raw] of entries) {
+      const record = parseWrapped(raw);
+      if (!record) throw new DecryptError(linkId, 'its stored data key record is malformed');
+      if (record.mk === ctx.activeId) continue;
+      changes.push({ linkId, old: raw, wrapped: ctx.wrap(linkId, ctx.unwrap(linkId, record)) });
+    }
+    if (changes.length > 0) rewrapped += await ctx.storage.replaceWrapped(changes);
+    if (entries.length < CHUNK) break;
+    after = entries.at(-1)![0];
   }
-  const retiredKeyIds = await ctx.exclusive(async () => {
-    const used = new Set<string>();
-    for await (const raw of ctx.keys.values()) {
+  const used = new Set<string>();
+  for (let page = await ctx.storage.page(undefined, CHUNK); page.length > 0; page = page.length < CHUNK ? [] : await ctx.storage.page(page.at(-1)![0], CHUNK)) {
+    for (const [, raw] of page) {
       const record = parseWrapped(raw);
       if (record) used.add(record.mk);
     }
-    const retired: string[] = [];
-    for await (const key of ctx.meta.keys({ gte: 'kcv:', lt: 'kcv;' })) {
-      const id = key.slice(4);
-      if (id !== ctx.activeId && !used.has(id)) retired.push(id);
-    }
-    if (retired.length > 0) {
-      await writeBatch(ctx.db, retired.map((id) => ({ type: 'del', sublevel: ctx.meta, key: `kcv:${id}` })), true);
-    }
-    return retired;
-  });
+  }
+  const retiredKeyIds = [...(await ctx.storage.keyCheckValues()).keys()].filter((id) => id !== ctx.activeId && !used.has(id));
+  if (retiredKeyIds.length > 0) await ctx.storage.deleteKeyCheckValues(retiredKeyIds);
   return { rewrapped, retiredKeyIds };
 }

@@ -13,33 +13,41 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Lru } from '../lru.ts';
-import type { BatchOp, Keyspace, RootDb } from '../types.ts';
+import type { BatchOp, RootDb } from '../types.ts';
 import { gcmOpen, gcmSeal } from './aesGcm.ts';
 import { DataKeyShreddedError, DecryptError, InvalidMasterKeyError, MasterKeyMismatchError } from './errors.ts';
 import { keyCheckValue, masterKeyId, type MasterKey } from './masterKeys.ts';
 import { formatSealed, parseSealed, parseWrapped, sealAad, wrapAad, type WrappedKey } from './sealedFormat.ts';
 import { rewrapAll, type RewrapReport } from './rewrap.ts';
-import { writeBatch } from '../writeBatch.ts';
+import { levelVaultStorage, type VaultStorage } from './vaultStorage.ts';
 
-/** Options of {@link openTokenVault}. */
-export interface OpenTokenVaultOptions {
-  /** The store's root db (`store.db`), so vault ops can join the store's batches. */
-  db: RootDb;
+/** The key ring options every vault takes, whatever its storage. */
+export interface VaultKeyOptions {
   /** The key ring; every key's id must be its derived id. */
   masterKeys: readonly MasterKey[];
   /** Id of the key that wraps new data keys (default: the first of the ring). */
   activeKeyId?: string;
+  /** Unwrapped data keys kept in memory (default 1000). */
+  cacheSize?: number;
+}
+
+/** Options of {@link openTokenVault}. */
+export interface OpenTokenVaultOptions extends VaultKeyOptions {
+  /** The store's root db (`store.db`), so vault ops can join the store's batches. */
+  db: RootDb;
   /**
    * Serialises the vault's own writes with the store's writer (pass `store.runExclusive`),
    * so that `rewrap` can never resurrect a key shredded by a concurrent append.
    */
   runExclusive?: <T>(fn: () => Promise<T>) => Promise<T>;
-  /** Unwrapped data keys kept in memory (default 1000). */
-  cacheSize?: number;
 }
 
-/** The vault's API. Link ids are non-secret strings, unique per link. */
-export interface TokenVault {
+/**
+ * The vault's API. Link ids are non-secret strings, unique per link. `Op` is the kind of
+ * write that rides in an append's `extraOps`: LevelDB batch operations here, SQL statements
+ * on PostgreSQL.
+ */
+export interface TokenVault<Op = BatchOp> {
   /** Id of the master key that wraps new data keys. */
   readonly activeKeyId: string;
   /**
@@ -47,7 +55,7 @@ export interface TokenVault {
    * append that stores the first value sealed with it. `seal` works at once. If that append
    * fails, discard what was sealed (or retry with the same ops). Replaces any older key.
    */
-  createDataKeyOps(linkId: string): { ops: BatchOp[]; dataKeyId: string };
+  createDataKeyOps(linkId: string): { ops: Op[]; dataKeyId: string };
   /** {@link createDataKeyOps} written directly (synced). */
   createDataKey(linkId: string): Promise<void>;
   /** Seals `plaintext` with the link's data key, binding `aad`; returns an opaque string. */
@@ -61,7 +69,7 @@ export interface TokenVault {
   /** Whether the link still has a data key. */
   hasDataKey(linkId: string): Promise<boolean>;
   /** The delete to commit via `extraOps` (e.g. with `Unlinked`); the cache forgets the key now. */
-  shredOps(linkId: string): BatchOp[];
+  shredOps(linkId: string): Op[];
   /** {@link shredOps} written directly (synced). */
   shred(linkId: string): Promise<void>;
   /** Re-wraps every data key with the active master key and retires unused master key ids. */
@@ -106,24 +114,8 @@ function checkRing(keys: readonly MasterKey[], activeKeyId: string | undefined):
  * const sealed = await vault.seal(linkId, refreshToken, String(telegramUserId));
  */
 export async function openTokenVault(options: OpenTokenVaultOptions): Promise<TokenVault> {
-  const ring = checkRing(options.masterKeys, options.activeKeyId);
-  const active = ring.get(options.activeKeyId ?? options.masterKeys[0]!.id)!;
   const { db } = options;
   if (db.status !== 'open') await db.open();
-  const keys = db.sublevel<string, string>(['vault', 'keys'], { valueEncoding: 'utf8' }) as Keyspace;
-  const meta = db.sublevel<string, string>(['vault', 'meta'], { valueEncoding: 'utf8' }) as Keyspace;
-
-  const missing: string[] = [];
-  let activeChecked = false;
-  for await (const [k, kcv] of meta.iterator({ gte: 'kcv:', lt: 'kcv;' })) {
-    const id = k.slice(4);
-    const configured = ring.get(id);
-    if (!configured || keyCheckValue(configured.key) !== kcv) missing.push(id);
-    if (id === active.id) activeChecked = true;
-  }
-  if (missing.length > 0) throw new MasterKeyMismatchError(missing, [...ring.keys()]);
-  if (!activeChecked) await meta.put(`kcv:${active.id}`, keyCheckValue(active.key), { sync: true } as never);
-
   let chain: Promise<unknown> = Promise.resolve();
   const exclusive =
     options.runExclusive ??
@@ -132,6 +124,31 @@ export async function openTokenVault(options: OpenTokenVaultOptions): Promise<To
       chain = run.catch(() => {});
       return run;
     });
+  return createTokenVault(levelVaultStorage(db, exclusive), options);
+}
+
+/**
+ * The vault over any {@link VaultStorage}: checks the key ring against the stored key check
+ * values, then seals, opens, creates and shreds data keys. `openTokenVault` (LevelDB) and
+ * `openPostgresTokenVault` (PostgreSQL) build their storage and call this.
+ *
+ * @throws {MasterKeyMismatchError} when a master key that wrapped data keys here is missing
+ *   from the ring.
+ */
+export async function createTokenVault<Op>(storage: VaultStorage<Op>, options: VaultKeyOptions): Promise<TokenVault<Op>> {
+  const ring = checkRing(options.masterKeys, options.activeKeyId);
+  const active = ring.get(options.activeKeyId ?? options.masterKeys[0]!.id)!;
+
+  const missing: string[] = [];
+  let activeChecked = false;
+  for (const [id, kcv] of await storage.keyCheckValues()) {
+    const configured = ring.get(id);
+    if (!configured || keyCheckValue(configured.key) !== kcv) missing.push(id);
+    if (id === active.id) activeChecked = true;
+  }
+  if (missing.length > 0) throw new MasterKeyMismatchError(missing, [...ring.keys()]);
+  if (!activeChecked) await storage.putKeyCheckValue(active.id, keyCheckValue(active.key));
+
   const cache = new Lru<string, DataKey>(options.cacheSize ?? 1000);
   // Keys created but maybe not yet written: kept apart so cache pressure cannot lose them.
   const pending = new Lru<string, DataKey>(4096);
@@ -155,7 +172,7 @@ export async function openTokenVault(options: OpenTokenVaultOptions): Promise<To
   async function load(linkId: string): Promise<DataKey | undefined> {
     const hit = pending.get(linkId) ?? cache.get(linkId);
     if (hit) return hit;
-    const raw = await keys.get(linkId);
+    const raw = await storage.getWrapped(linkId);
     if (raw === undefined) return undefined;
     const record = parseWrapped(raw);
     if (!record) throw new DecryptError(linkId, 'its stored data key record is malformed');
@@ -164,7 +181,7 @@ export async function openTokenVault(options: OpenTokenVaultOptions): Promise<To
     return dk;
   }
 
-  const vault: TokenVault = {
+  const vault: TokenVault<Op> = {
     activeKeyId: active.id,
 
     createDataKeyOps(linkId) {
@@ -173,12 +190,12 @@ export async function openTokenVault(options: OpenTokenVaultOptions): Promise<To
       doomed.delete(linkId);
       cache.delete(linkId);
       pending.set(linkId, dk);
-      return { ops: [{ type: 'put', sublevel: keys, key: linkId, value: wrap(linkId, dk) }], dataKeyId: dk.id };
+      return { ops: [storage.putOp(linkId, wrap(linkId, dk))], dataKeyId: dk.id };
     },
 
     async createDataKey(linkId) {
       const { ops } = vault.createDataKeyOps(linkId);
-      await exclusive(() => writeBatch(db, ops, true));
+      await storage.write(ops);
       const dk = pending.get(linkId);
       pending.delete(linkId);
       if (dk && !doomed.has(linkId)) cache.set(linkId, dk);
@@ -214,15 +231,14 @@ export async function openTokenVault(options: OpenTokenVaultOptions): Promise<To
       // Not zero-filled: a seal that already loaded the key may still be using the buffer.
       cache.delete(linkId);
       pending.delete(linkId);
-      return [{ type: 'del', sublevel: keys, key: linkId }];
+      return [storage.delOp(linkId)];
     },
 
     async shred(linkId) {
-      const ops = vault.shredOps(linkId);
-      await exclusive(() => writeBatch(db, ops, true));
+      await storage.write(vault.shredOps(linkId));
     },
 
-    rewrap: () => rewrapAll({ db, keys, meta, activeId: active.id, exclusive, unwrap, wrap }),
+    rewrap: () => rewrapAll({ storage: storage as VaultStorage<unknown>, activeId: active.id, unwrap, wrap }),
   };
   return vault;
 }

@@ -11,12 +11,12 @@
  * that end them, and a new data key is created in the batch of the event that first uses it.
  */
 import { randomUUID } from 'node:crypto';
-import { NO_STREAM, VersionConflictError, type BatchOp, type EventStore, type TokenVault } from '../../eventlog/index.ts';
+import { NO_STREAM, VersionConflictError, type BatchOp, type Envelope, type EventLog, type TokenVault } from '../../eventlog/index.ts';
 import type { LinkEvent } from '../../machines/spotifyLink.events.ts';
 import type { LinkSnapshot } from '../../machines/spotifyLink.machine.ts';
 import type { LinkCommand } from './commands.ts';
 import { decide, keysToShred, type LinkDecision } from './decide.ts';
-import { linkStream } from './linkLog.ts';
+import { linkStream, userIdOfStream } from './linkLog.ts';
 import type { LinkTables, TokenRow } from './linkTables.ts';
 import { rememberDecided, restoreSnapshot } from './projections.ts';
 import { SerialQueue } from '../perUser/serialQueue.ts';
@@ -28,10 +28,10 @@ export interface LoadedLink {
 }
 
 /** What a command built for the current snapshot looks like. */
-export interface PlannedCommand {
+export interface PlannedCommand<Op = BatchOp> {
   command: LinkCommand;
   /** Extra atomic writes (a new data key's put). */
-  extraOps?: readonly BatchOp[];
+  extraOps?: readonly Op[];
 }
 
 /** The result of {@link LinkRepository.execute}. */
@@ -46,16 +46,22 @@ export interface Executed {
 const MAX_CACHED_USERS = 50_000;
 
 /** Per-user load/decide/append on the event store, with a snapshot cache. */
-export class LinkRepository {
+export class LinkRepository<Op = BatchOp> {
   readonly #lanes = new SerialQueue<number>();
   readonly #cache = new Map<number, LoadedLink>();
   /** Rows of `tokens` as last read (null: the user has no link); dropped by every append of the user. */
   readonly #tokens = new Map<number, TokenRow | null>();
+  /**
+   * Bumped by every {@link forget}: a read that started before another process's append was
+   * announced must not put what it read into the cache after the announcement dropped it.
+   */
+  readonly #generation = new Map<number, number>();
+  readonly #appended = new Set<(events: readonly Envelope<LinkEvent>[]) => void>();
 
   constructor(
-    private readonly store: EventStore<LinkEvent>,
+    private readonly store: EventLog<LinkEvent, Op>,
     private readonly tables: LinkTables,
-    private readonly vault: TokenVault,
+    private readonly vault: Pick<TokenVault<Op>, 'shredOps'>,
   ) {}
 
   /** The user's cached link, if this process has it warm (no I/O, no promise: the token hot path). */
@@ -72,7 +78,9 @@ export class LinkRepository {
   async tokens(userId: number): Promise<TokenRow | null> {
     const cached = this.#tokens.get(userId);
     if (cached !== undefined) return cached;
+    const generation = this.#generation.get(userId);
     const row = (await this.tables.tokens.get(userId)) ?? null;
+    if (this.#generation.get(userId) !== generation) return row;
     if (this.#tokens.size >= MAX_CACHED_USERS) this.#tokens.clear();
     this.#tokens.set(userId, row);
     return row;
@@ -82,9 +90,10 @@ export class LinkRepository {
   async load(userId: number, fresh = false): Promise<LoadedLink> {
     const cached = fresh ? undefined : this.#cache.get(userId);
     if (cached) return cached;
+    const generation = this.#generation.get(userId);
     const row = await this.tables.linkState.get(userId);
     const loaded: LoadedLink = { snapshot: restoreSnapshot(row), version: row?.version ?? NO_STREAM };
-    this.#remember(userId, loaded);
+    if (this.#generation.get(userId) === generation) this.#remember(userId, loaded);
     return loaded;
   }
 
@@ -93,7 +102,7 @@ export class LinkRepository {
    * command, appends its events (with shreds and `extraOps`) and returns what happened.
    * `plan` may return `null` to do nothing. A refusal comes back in `decision.error`.
    */
-  execute(userId: number, plan: (snapshot: LinkSnapshot) => Promise<PlannedCommand | null>, correlationId?: string): Promise<Executed | null> {
+  execute(userId: number, plan: (snapshot: LinkSnapshot) => Promise<PlannedCommand<Op> | null>, correlationId?: string): Promise<Executed | null> {
     return this.#lanes.run(userId, async () => {
       try {
         return await this.#attempt(userId, plan, false, correlationId);
@@ -106,7 +115,7 @@ export class LinkRepository {
 
   async #attempt(
     userId: number,
-    plan: (snapshot: LinkSnapshot) => Promise<PlannedCommand | null>,
+    plan: (snapshot: LinkSnapshot) => Promise<PlannedCommand<Op> | null>,
     fresh: boolean,
     correlationId: string | undefined,
   ): Promise<Executed | null> {
@@ -125,6 +134,7 @@ export class LinkRepository {
     try {
       const result = await this.store.appendToStream(stream, decision.events, { expectedVersion: version, extraOps, correlationId: correlation });
       this.#remember(userId, { snapshot: after, version: result.nextExpectedVersion });
+      for (const listener of this.#appended) listener(result.events);
     } catch (err) {
       this.#cache.delete(userId);
       throw err;
@@ -135,15 +145,41 @@ export class LinkRepository {
     return { before, after, decision, shredded };
   }
 
+  /**
+   * Tells `listener` of every append this process made, once durable: what it counts is counted
+   * once however many processes share the log (a log subscription would show each process every
+   * append). Returns the unsubscribe function.
+   */
+  onAppended(listener: (events: readonly Envelope<LinkEvent>[]) => void): () => void {
+    this.#appended.add(listener);
+    return () => this.#appended.delete(listener);
+  }
+
   /** Resolves once no command is queued or being written (graceful shutdown). */
   whenIdle(): Promise<void> {
     return this.#lanes.whenIdle();
   }
 
-  /** Drops the cached snapshot of a user (after an outside change, e.g. a restore). */
+  /** Drops the cached snapshot of a user (after an outside change: another process's append, a restore). */
   forget(userId: number): void {
     this.#cache.delete(userId);
     this.#tokens.delete(userId);
+    if (this.#generation.size >= MAX_CACHED_USERS) this.#generation.clear();
+    this.#generation.set(userId, (this.#generation.get(userId) ?? 0) + 1);
+  }
+
+  /**
+   * Forgets every user whose stream another process appends to, as the log announces it
+   * (PostgreSQL's LISTEN/NOTIFY). Own appends are announced too; forgetting those costs one read.
+   * Returns the unsubscribe function.
+   */
+  followOtherWriters(): () => void {
+    return this.store.subscribe((events) => {
+      for (const e of events) {
+        const userId = userIdOfStream(e.meta.stream);
+        if (userId !== undefined) this.forget(userId);
+      }
+    });
   }
 
   #remember(userId: number, loaded: LoadedLink): void {

@@ -11,7 +11,7 @@
  * const token = await links.accessToken(userId);             // /now
  * await links.unlink(userId);                                // /unlink
  */
-import type { EventStore, TokenVault } from '../../eventlog/index.ts';
+import type { BatchOp, Envelope, EventLog, TokenVault } from '../../eventlog/index.ts';
 import { isDomainError } from '../../machines/domainError.ts';
 import type { LinkEvent } from '../../machines/spotifyLink.events.ts';
 import type { Logger } from '../log.ts';
@@ -28,6 +28,7 @@ import type {
   ConfirmOutcome,
   LinkNotifier,
   LinkUseCases,
+  SharedLog,
   SpotifyProfileReader,
   StartedLogin,
   TokenEndpoint,
@@ -36,9 +37,10 @@ import { summarizeLink, type LinkSummary } from './summary.ts';
 import { TokenRefresher, type TokenRefresherDeps } from './tokenRefresher.ts';
 
 /** Dependencies of {@link LinkService}. */
-export interface LinkServiceDeps {
-  store: EventStore<LinkEvent>;
-  vault: TokenVault;
+export interface LinkServiceDeps<Op = BatchOp> {
+  /** The event log and the vault of one backend: the vault's key writes ride in the log's appends. */
+  store: EventLog<LinkEvent, Op>;
+  vault: TokenVault<Op>;
   accounts: TokenEndpoint;
   profiles: SpotifyProfileReader;
   notifier: LinkNotifier;
@@ -50,30 +52,45 @@ export interface LinkServiceDeps {
   onRefresh?: TokenRefresherDeps['onRefresh'];
   /** Logins one user may start per window (default 5 per 10 minutes); `false` turns it off. */
   loginRateLimit?: LoginRateLimitOptions | false;
+  /**
+   * Set when other processes write the same log (PostgreSQL): their appends drop this
+   * process's cached links as they are announced, and each token refresh runs under the
+   * user's lock across processes.
+   */
+  shared?: SharedLog;
 }
 
 /** Per-user Spotify links: login, confirmation, tokens, unlink, and their clock. */
-export class LinkService implements LinkUseCases {
-  readonly #repo: LinkRepository;
-  readonly #login: LoginFlow;
-  readonly #tokens: TokenRefresher;
-  readonly #sweeper: LinkSweeper;
+export class LinkService<Op = BatchOp> implements LinkUseCases {
+  readonly #repo: LinkRepository<Op>;
+  readonly #login: LoginFlow<Op>;
+  readonly #tokens: TokenRefresher<Op>;
+  readonly #sweeper: LinkSweeper<Op>;
   readonly #now: () => number;
-  readonly #vault: TokenVault;
+  readonly #vault: TokenVault<Op>;
   readonly #loginLimit: LoginRateLimit | null;
+  readonly #unfollow: () => void;
 
-  constructor(deps: LinkServiceDeps) {
+  constructor(deps: LinkServiceDeps<Op>) {
     const now = deps.now ?? Date.now;
     this.#now = now;
     this.#vault = deps.vault;
     this.#loginLimit = deps.loginRateLimit === false ? null : new LoginRateLimit(deps.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT, now);
     const logger = deps.logger.child({ module: 'link' });
     const tables = openLinkTables(deps.store);
-    this.#repo = new LinkRepository(deps.store, tables, deps.vault);
+    this.#repo = new LinkRepository<Op>(deps.store, tables, deps.vault);
     const common = { repo: this.#repo, vault: deps.vault, notifier: deps.notifier, now, logger };
-    this.#login = new LoginFlow({ ...common, tables, accounts: deps.accounts, profiles: deps.profiles });
-    this.#tokens = new TokenRefresher({ ...common, accounts: deps.accounts, retry: deps.retry, sleep: deps.sleep, onRefresh: deps.onRefresh });
-    this.#sweeper = new LinkSweeper({ ...common, tables, refresher: this.#tokens });
+    this.#login = new LoginFlow<Op>({ ...common, tables, accounts: deps.accounts, profiles: deps.profiles });
+    this.#tokens = new TokenRefresher<Op>({
+      ...common,
+      accounts: deps.accounts,
+      retry: deps.retry,
+      sleep: deps.sleep,
+      onRefresh: deps.onRefresh,
+      ...(deps.shared && { refreshLock: deps.shared.refreshLock }),
+    });
+    this.#unfollow = deps.shared ? this.#repo.followOtherWriters() : () => {};
+    this.#sweeper = new LinkSweeper<Op>({ ...common, tables, refresher: this.#tokens });
   }
 
   /**
@@ -138,6 +155,11 @@ export class LinkService implements LinkUseCases {
     return this.#sweeper.sweep();
   }
 
+  /** Tells `listener` of the appends this process makes (metrics); returns the unsubscribe function. */
+  onAppended(listener: (events: readonly Envelope<LinkEvent>[]) => void): () => void {
+    return this.#repo.onAppended(listener);
+  }
+
   /** Starts the periodic sweep (which also recovers refreshes interrupted by a crash). */
   start(intervalMs?: number): void {
     this.#sweeper.start(intervalMs);
@@ -147,5 +169,6 @@ export class LinkService implements LinkUseCases {
   async stop(): Promise<void> {
     await this.#sweeper.stop();
     await this.#repo.whenIdle();
+    this.#unfollow();
   }
 }

@@ -13,12 +13,13 @@ import type { LinkRepository } from './linkRepository.ts';
 import type { LinkTables } from './linkTables.ts';
 import type { LinkNotice, LinkNotifier } from './ports.ts';
 import type { TokenRefresher } from './tokenRefresher.ts';
+import type { BatchOp } from '../../eventlog/index.ts';
 
 /** Dependencies of {@link LinkSweeper}. */
-export interface LinkSweeperDeps {
-  repo: LinkRepository;
+export interface LinkSweeperDeps<Op = BatchOp> {
+  repo: LinkRepository<Op>;
   tables: LinkTables;
-  refresher: TokenRefresher;
+  refresher: TokenRefresher<Op>;
   notifier: LinkNotifier;
   now: () => number;
   logger: Logger;
@@ -33,11 +34,11 @@ export interface SweepReport {
 }
 
 /** Periodic expiry, reminders, revocation and crash recovery. */
-export class LinkSweeper {
+export class LinkSweeper<Op = BatchOp> {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<SweepReport> | undefined;
 
-  constructor(private readonly deps: LinkSweeperDeps) {}
+  constructor(private readonly deps: LinkSweeperDeps<Op>) {}
 
   /** Sweeps every `intervalMs` (and once now). */
   start(intervalMs = 30_000): void {

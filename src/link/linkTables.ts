@@ -18,7 +18,7 @@
  *
  * @module
  */
-import type { EventStore, ProjectionTable } from '../../eventlog/index.ts';
+import type { EventLog, ProjectionTable } from '../../eventlog/index.ts';
 import type { CurrentLink, LinkContext, LinkGrant } from '../../machines/spotifyLink.context.ts';
 import type { LinkEvent, Sealed } from '../../machines/spotifyLink.events.ts';
 import type { LinkSnapshot } from '../../machines/spotifyLink.machine.ts';
@@ -89,7 +89,7 @@ export interface ReadTable<Row> {
 export type LinkTables = { readonly [K in keyof typeof LINK_TABLES]: ReadTable<(typeof LINK_TABLES)[K] extends TableSpec<infer Row> ? Row : never> };
 
 /** Opens typed read views of the link tables of `store`. */
-export function openLinkTables(store: EventStore<LinkEvent>): LinkTables {
+export function openLinkTables(store: Pick<EventLog<LinkEvent, unknown>, 'table'>): LinkTables {
   const view = <Row>({ projection, prefix }: TableSpec<Row>): ReadTable<Row> => {
     const table = store.table<Row>(projection);
     return {

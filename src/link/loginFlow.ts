@@ -11,7 +11,7 @@
  *    is told.
  */
 import { randomUUID } from 'node:crypto';
-import { DataKeyShreddedError, type TokenVault } from '../../eventlog/index.ts';
+import { DataKeyShreddedError, type BatchOp, type TokenVault } from '../../eventlog/index.ts';
 import type { DomainErrorCode } from '../../machines/domainError.ts';
 import { callbackProblem } from './decide.ts';
 import { asSealed } from '../../machines/spotifyLink.events.ts';
@@ -38,10 +38,10 @@ import { openIdentity, sealPersonal } from './personalData.ts';
 import { randomUrlToken, sha256Hex } from './secrets.ts';
 
 /** Dependencies of {@link LoginFlow}. */
-export interface LoginFlowDeps {
-  repo: LinkRepository;
+export interface LoginFlowDeps<Op = BatchOp> {
+  repo: LinkRepository<Op>;
   tables: LinkTables;
-  vault: TokenVault;
+  vault: TokenVault<Op>;
   accounts: TokenEndpoint;
   profiles: SpotifyProfileReader;
   notifier: LinkNotifier;
@@ -59,11 +59,11 @@ function outcomeForProblem(code: DomainErrorCode): CallbackOutcome {
 }
 
 /** `/login`, the OAuth callback and `/start <completion id>`. */
-export class LoginFlow implements CallbackFlow {
+export class LoginFlow<Op = BatchOp> implements CallbackFlow {
   /** State hashes whose callback is being handled now: a second, parallel one is "used". */
   readonly #inFlight = new Set<string>();
 
-  constructor(private readonly deps: LoginFlowDeps) {}
+  constructor(private readonly deps: LoginFlowDeps<Op>) {}
 
   /** Starts (or restarts) a login for `userId` and returns the Spotify authorize URL. */
   async start(userId: number): Promise<StartedLogin> {

@@ -19,7 +19,7 @@ import type { LinkSummary } from './summary.ts';
 export const UNAVAILABLE = '‹unavailable›';
 
 /** Seals one personal value under `keyId` for Telegram user `userId`. */
-export async function sealPersonal(vault: TokenVault, keyId: string, userId: number, text: string): Promise<Sealed> {
+export async function sealPersonal(vault: Pick<TokenVault<unknown>, 'seal' | 'open'>, keyId: string, userId: number, text: string): Promise<Sealed> {
   return asSealed(await vault.seal(keyId, text, String(userId)));
 }
 
@@ -27,7 +27,7 @@ export async function sealPersonal(vault: TokenVault, keyId: string, userId: num
  * Opens one personal value: a legacy plaintext one (from `GrantReceived@1`) as it is, a sealed
  * one with the data key `keyId`. Undefined when the key is shredded or the value does not open.
  */
-export async function openPersonal(vault: TokenVault, keyId: string, userId: number, value: string): Promise<string | undefined> {
+export async function openPersonal(vault: Pick<TokenVault<unknown>, 'seal' | 'open'>, keyId: string, userId: number, value: string): Promise<string | undefined> {
   if (value.startsWith(LEGACY_PLAINTEXT_PREFIX)) return value.slice(LEGACY_PLAINTEXT_PREFIX.length);
   try {
     return await vault.open(keyId, value, String(userId));
@@ -45,7 +45,7 @@ export interface SpotifyIdentity {
 
 /** Opens a grant's sealed id and name; {@link UNAVAILABLE} for what no longer opens. */
 export async function openIdentity(
-  vault: TokenVault,
+  vault: Pick<TokenVault<unknown>, 'seal' | 'open'>,
   keyId: string,
   userId: number,
   sealed: { spotifyUserId: string; displayName: string | null },
@@ -59,7 +59,7 @@ export async function openIdentity(
  * A copy of `summary` whose Spotify user id and display name are opened, for showing to the
  * link's owner (`/start`, `/login`). The stored summary keeps them sealed.
  */
-export async function openSummary(vault: TokenVault, userId: number, summary: LinkSummary): Promise<LinkSummary> {
+export async function openSummary(vault: Pick<TokenVault<unknown>, 'seal' | 'open'>, userId: number, summary: LinkSummary): Promise<LinkSummary> {
   const { attempt, link } = summary;
   const openedAttempt =
     attempt && attempt.spotifyUserId !== null

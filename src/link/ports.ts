@@ -121,3 +121,19 @@ export type LinkNotice =
 export interface LinkNotifier {
   notify(userId: number, notice: LinkNotice): Promise<void>;
 }
+
+/**
+ * Mutual exclusion per user across every process on one database (PostgreSQL advisory locks,
+ * `src/storage/userLock.ts`), so that one token refresh runs per user however many bot
+ * processes want a token at once. One process alone needs none.
+ */
+export interface UserLock {
+  /** Runs `fn` while holding the user's lock; waits for another holder to finish first. */
+  run<T>(userId: number, fn: () => Promise<T>): Promise<T>;
+}
+
+/** What the link service needs when other processes write the same log (PostgreSQL). */
+export interface SharedLog {
+  /** Held around each token refresh; under it the tokens are read again first. */
+  readonly refreshLock: UserLock;
+}

@@ -19,7 +19,7 @@
  * - A refresh token past its 180-day life is not even tried: the link is revoked.
  */
 import { randomUUID } from 'node:crypto';
-import { DataKeyShreddedError, type TokenVault } from '../../eventlog/index.ts';
+import { DataKeyShreddedError, type BatchOp, type TokenVault } from '../../eventlog/index.ts';
 import { asSealed } from '../../machines/spotifyLink.events.ts';
 import { linkStateName, type LinkSnapshot } from '../../machines/spotifyLink.machine.ts';
 import type { Logger } from '../log.ts';
@@ -28,7 +28,7 @@ import { ExternalServiceError, InvalidGrantError, RateLimitedError } from '../sp
 import { NotLinkedError, SpotifyTemporarilyUnavailableError } from './errors.ts';
 import type { LinkRepository } from './linkRepository.ts';
 import type { TokenRow } from './linkTables.ts';
-import type { LinkNotifier, TokenEndpoint } from './ports.ts';
+import type { LinkNotifier, TokenEndpoint, UserLock } from './ports.ts';
 
 /** Tokens are refreshed this long before Spotify's expiry. */
 export const REFRESH_MARGIN_MS = 60_000;
@@ -44,9 +44,9 @@ export interface RetryPolicy {
 }
 
 /** Dependencies of {@link TokenRefresher}. */
-export interface TokenRefresherDeps {
-  repo: LinkRepository;
-  vault: TokenVault;
+export interface TokenRefresherDeps<Op = BatchOp> {
+  repo: LinkRepository<Op>;
+  vault: Pick<TokenVault<Op>, 'seal' | 'open'>;
   accounts: TokenEndpoint;
   notifier: LinkNotifier;
   now: () => number;
@@ -56,6 +56,8 @@ export interface TokenRefresherDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Counts outcomes (for metrics). */
   onRefresh?: (outcome: 'refreshed' | 'failed' | 'revoked', reason?: string) => void;
+  /** With other processes on the same log: held around each refresh (see {@link UserLock}). */
+  refreshLock?: UserLock;
 }
 
 type Attempted =
@@ -67,12 +69,12 @@ const noop = (): void => undefined;
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Access tokens per user, refreshed on demand. */
-export class TokenRefresher {
+export class TokenRefresher<Op = BatchOp> {
   readonly #inFlight = new Map<number, Promise<string>>();
   readonly #retry: RetryPolicy;
   readonly #sleep: (ms: number) => Promise<void>;
 
-  constructor(private readonly deps: TokenRefresherDeps) {
+  constructor(private readonly deps: TokenRefresherDeps<Op>) {
     this.#retry = { attempts: 3, baseDelayMs: 500, maxDelayMs: 10_000, ...deps.retry };
     this.#sleep = deps.sleep ?? defaultSleep;
   }
@@ -121,7 +123,7 @@ export class TokenRefresher {
       const waitMs = failure.at + failure.retryAfterSec * 1000 - now;
       if (waitMs > 0) return Promise.reject(new SpotifyTemporarilyUnavailableError('rateLimited', Math.ceil(waitMs / 1000)));
     }
-    return this.#shared(userId);
+    return this.#shared(userId, link.accessToken);
   }
 
   /** True while this process refreshes `userId`'s token. */
@@ -146,12 +148,30 @@ export class TokenRefresher {
     return this.deps.repo.load(userId).then(({ snapshot }) => (snapshot.matches('refreshing') ? this.#shared(userId) : null));
   }
 
-  #shared(userId: number): Promise<string> {
+  /** `seen`: the sealed access token the caller found too old (or refused by Spotify), if any. */
+  #shared(userId: number, seen?: string): Promise<string> {
     const existing = this.#inFlight.get(userId);
     if (existing) return existing;
-    const refresh = this.#refresh(userId).finally(() => this.#inFlight.delete(userId));
+    const lock = this.deps.refreshLock;
+    const run = lock ? lock.run(userId, () => this.#refreshUnlessDone(userId, seen)) : this.#refresh(userId);
+    const refresh = run.finally(() => this.#inFlight.delete(userId));
     this.#inFlight.set(userId, refresh);
     return refresh;
+  }
+
+  /**
+   * Under the user's lock (other processes): another process may have refreshed while this one
+   * waited, so the tokens are read again; a new, valid token is served as it is. A state still
+   * `refreshing` here was left by a process that died (a live one holds the lock while it
+   * refreshes), so {@link #refresh} recovers it.
+   */
+  async #refreshUnlessDone(userId: number, seen: string | undefined): Promise<string> {
+    const { repo, vault, now } = this.deps;
+    repo.forget(userId);
+    const [{ snapshot }, row] = await Promise.all([repo.load(userId), repo.tokens(userId)]);
+    const renewed = row !== null && row.accessToken !== seen && row.accessExpiresAt - now() > REFRESH_MARGIN_MS;
+    if (renewed && snapshot.matches('linked')) return vault.open(row.keyId, row.accessToken, String(userId));
+    return this.#refresh(userId);
   }
 
   async #refresh(userId: number): Promise<string> {

@@ -66,24 +66,42 @@ export function countAppend(metrics: Metrics, events: readonly Envelope<LinkEven
   }
 }
 
+/** What the metrics read from an event log, whichever backend holds it. */
+export interface WatchedLog {
+  headPosition(): number | Promise<number>;
+  /** The appends to count: this process's own (`LinkService.onAppended`), so several processes never count one twice. */
+  subscribe(listener: (events: readonly Envelope<LinkEvent>[]) => void): () => void;
+}
+
 /**
- * Subscribes the metrics to the store and registers the head and lag gauges. Returns the
- * unsubscribe function.
+ * Subscribes the metrics to the log and registers the head gauge, and the lag gauge when
+ * `checkpoints` reads how far each projection has folded (LevelDB's projections can trail
+ * the log at start-up; PostgreSQL's commit in the append's transaction, so they never lag).
+ * Returns the unsubscribe function.
  */
-export function watchEventLog(store: EventStore<LinkEvent>, metrics: Metrics, projections: readonly string[]): () => void {
-  // The checkpoints keyspace is documented in docs/eventlog.md; this only reads it.
-  const checkpoints = store.db.sublevel<string, string>('checkpoints', { keyEncoding: 'utf8', valueEncoding: 'utf8' });
-  metrics.gauge('eventlog_head_position', 'Global position of the last event in the log (-1: empty)', [], () => store.headPosition());
-  metrics.gauge('eventlog_projection_lag_events', 'Events of the log a projection has not folded in yet', ['projection'], async () => {
-    if (store.db.status !== 'open') return [];
-    const head = store.headPosition();
-    const raws = await checkpoints.getMany([...projections]);
-    return projections.map((name, i) => {
-      const position = parseCheckpoint(raws[i]);
-      return [{ projection: name }, Math.max(0, head - position)] as const;
+export function watchEventLog(
+  log: WatchedLog,
+  metrics: Metrics,
+  projections: readonly string[],
+  checkpoints?: (projections: readonly string[]) => Promise<number[]>,
+): () => void {
+  metrics.gauge('eventlog_head_position', 'Global position of the last event in the log (-1: empty)', [], () => log.headPosition());
+  if (checkpoints) {
+    metrics.gauge('eventlog_projection_lag_events', 'Events of the log a projection has not folded in yet', ['projection'], async () => {
+      const [head, positions] = await Promise.all([log.headPosition(), checkpoints(projections)]);
+      return projections.map((name, i) => [{ projection: name }, Math.max(0, head - (positions[i] ?? -1))] as const);
     });
-  });
-  return store.subscribe((events) => countAppend(metrics, events));
+  }
+  return log.subscribe((events) => countAppend(metrics, events));
+}
+
+/** How far each projection of a LevelDB store has folded (its checkpoints keyspace, docs/eventlog.md). */
+export function levelCheckpoints(store: EventStore<LinkEvent>): (projections: readonly string[]) => Promise<number[]> {
+  const keyspace = store.db.sublevel<string, string>('checkpoints', { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+  return async (projections) => {
+    if (store.db.status !== 'open') return projections.map(() => store.headPosition());
+    return (await keyspace.getMany([...projections])).map(parseCheckpoint);
+  };
 }
 
 function parseCheckpoint(raw: string | undefined): number {

@@ -94,8 +94,10 @@ export interface MusicServiceDeps {
    * cache in `<DATA_DIR>/yt-dlp-cache` (without it, `--no-cache-dir`).
    */
   readonly config: Pick<Config, 'music'> & { readonly storage?: Pick<Config['storage'], 'dataDir'> };
-  /** A LevelDB whose `music-audio` sublevel becomes the `file_id` cache. */
-  readonly db: RootDb;
+  /** The `file_id` cache (the app's storage gives it: LevelDB's or PostgreSQL's). */
+  readonly cache?: AudioCache;
+  /** Without `cache`: a LevelDB whose `music-audio` sublevel becomes the `file_id` cache. */
+  readonly db?: RootDb;
   /** The Spotify Web API client (`WebApiClient`); without it Spotify links use public pages. */
   readonly spotify?: SpotifyTrackReader;
   readonly logger: Logger;
@@ -189,7 +191,7 @@ export function createMusicService(deps: MusicServiceDeps): MusicService {
   const downloader =
     o.downloader ??
     createDownloader({ ytdlp, ffmpegPath: m.ffmpegPath, format: o.format, maxSeconds: m.maxTrackSeconds, maxBytes, tempRoot: o.tempRoot, meter, allowPrivateAddresses: o.allowPrivateAddresses, lyrics: deps.lyrics, logger });
-  const cache: AudioCache = openAudioCache(deps.db);
+  const cache = cacheOf(deps);
   const queue = new DownloadQueue({ concurrency: m.downloadConcurrency, perUserWaiting: o.perUserWaiting, jobTimeoutMs: o.jobTimeoutMs });
   const odesli = m.odesli ? createOdesli({ apiUrl: m.odesli.apiUrl, apiKey: m.odesli.apiKey, fetch: o.fetch, logger }) : undefined;
   const pipeline = new Pipeline({
@@ -231,4 +233,10 @@ export function createMusicService(deps: MusicServiceDeps): MusicService {
     logger,
     close: () => queue.close(),
   };
+}
+
+function cacheOf(deps: Pick<MusicServiceDeps, 'cache' | 'db'>): AudioCache {
+  if (deps.cache) return deps.cache;
+  if (deps.db) return openAudioCache(deps.db);
+  throw new TypeError('createMusicService needs a file_id cache or a LevelDB to keep one in');
 }

@@ -98,14 +98,15 @@ export interface CallbackVisit {
 
 /**
  * The browser's part: open the authorize URL at the fake (which approves as `spotifyUser`),
- * then follow its redirect to the app's own callback on `appBase`.
+ * then follow its redirect to the app's own callback on `appBase` – or, with `via`, to another
+ * bot instance behind the same public address (what a load balancer may do).
  */
-export async function browserLogin(fakes: AppFakes, authorizeUrl: string, appBase: string, spotifyUser = 'alice'): Promise<CallbackVisit> {
+export async function browserLogin(fakes: AppFakes, authorizeUrl: string, appBase: string, spotifyUser = 'alice', via?: string): Promise<CallbackVisit> {
   fakes.spotify.setLoginOutcome({ as: spotifyUser });
   const redirect = await fakes.spotify.login(authorizeUrl);
   const url = new URL(redirect.location);
   if (url.origin !== appBase) throw new Error(`the redirect URI points at ${url.origin}, not at the app (${appBase})`);
-  const res = await fetch(redirect.location, { redirect: 'manual' });
+  const res = await fetch(via ? redirect.location.replace(appBase, via) : redirect.location, { redirect: 'manual' });
   await res.arrayBuffer();
   const location = res.headers.get('location') ?? '';
   return {

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { watchEventLog } from '../../src/metrics/eventLogMetrics.ts';
+import { levelCheckpoints, watchEventLog } from '../../src/metrics/eventLogMetrics.ts';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.ts';
 import { linkProjections } from '../../src/link/projections.ts';
 import { startLinkHarness, type LinkHarness } from '../helpers/linkHarness.ts';
@@ -15,7 +15,7 @@ let unwatch: () => void;
 LinkMetrics.before.each(async () => {
   h = await startLinkHarness();
   metrics = createMetrics({ processMetrics: false });
-  unwatch = watchEventLog(h.store, metrics, linkProjections.map((p) => p.name));
+  unwatch = watchEventLog(h.store, metrics, linkProjections.map((p) => p.name), levelCheckpoints(h.store));
 });
 LinkMetrics.after.each(async () => {
   unwatch();

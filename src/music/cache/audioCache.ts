@@ -52,7 +52,11 @@ const SALT_KEY = 's:salt';
 
 const isrcKey = (isrc: string) => `i:${isrc.toUpperCase().replace(/[^A-Z0-9]/g, '')}`;
 
-function decode(raw: string | undefined): CachedAudio | undefined {
+/** How canonical keys and ISRCs are stored, shared with the PostgreSQL cache. */
+export const AUDIO_KEYS = { key: (key: string) => `k:${key}`, isrc: isrcKey } as const;
+
+/** A stored entry, or undefined when it is missing or damaged (a miss, never a crash). */
+export function decodeAudio(raw: string | undefined): CachedAudio | undefined {
   if (raw === undefined) return undefined;
   try {
     const v = JSON.parse(raw) as Partial<CachedAudio>;
@@ -83,10 +87,10 @@ export function openAudioCache(db: RootDb, name: string = AUDIO_CACHE_SUBLEVEL):
   };
   return {
     async get(key) {
-      return decode(await space.get(`k:${key}`));
+      return decodeAudio(await space.get(`k:${key}`));
     },
     async getByIsrc(isrc) {
-      return decode(await space.get(isrcKey(isrc)));
+      return decodeAudio(await space.get(isrcKey(isrc)));
     },
     async put(keys, isrc, audio) {
       const value = JSON.stringify(audio);
