@@ -14,7 +14,7 @@ import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { DatabaseInUseError } from '../src/storage/openStorage.ts';
 import { urlButton } from './bot/botHarness.ts';
-import { appEnv, browserLogin, freePort, startAppFakes, type AppFakes } from './helpers/appHarness.ts';
+import { appEnv, browserLogin, freePort, startAppFakes, unlinkThroughTheBot, type AppFakes } from './helpers/appHarness.ts';
 import { startLoadBalancer } from './helpers/loadBalancer.ts';
 import { freshDatabase } from './helpers/postgresCluster.ts';
 import { parsePromText, sample } from './helpers/promText.ts';
@@ -98,12 +98,7 @@ App('a user links Spotify, the bot restarts on the same database, /now still rea
   await replyTo(alice);
   assert.is(fakes.spotify.count('currently-playing', { status: 204 }), before + 1, '/now asked Spotify with the stored token');
 
-  fakes.bot.sendCommand(alice, 'unlink');
-  const ask = await replyTo(alice);
-  fakes.bot.pressButton(alice, ask.result, 'ul:yes');
-  await fakes.bot.nextCall('editMessageText');
-  fakes.bot.sendCommand(alice, 'help');
-  await replyTo(alice);
+  await unlinkThroughTheBot(fakes, alice);
   assert.is((await second.links!.status(alice.id)).state, 'unlinked');
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
