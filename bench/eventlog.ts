@@ -30,34 +30,16 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Level } from 'level';
-import { z } from 'zod';
 import {
-  createEventRegistry,
-  defineEvent,
   NO_STREAM,
   openEventStore,
   openLevelDb,
-  type EventOf,
   type EventStore,
-  type Projection,
 } from '../eventlog/index.ts';
 import { BloomFilter } from '../eventlog/bloom.ts';
 import { Lru } from '../eventlog/lru.ts';
 import { DEFAULT_READ_SIZE, readAhead } from '../eventlog/replay.ts';
-
-const Played = defineEvent('TrackPlayed', z.object({ track: z.string(), ms: z.number().int() }));
-type BenchEvent = EventOf<typeof Played>;
-const registry = createEventRegistry([Played]);
-
-/** One row per user: how many events and the last track – like `link_state`. */
-const perUser: Projection<BenchEvent, { n: number; track: string }> = {
-  name: 'per_user',
-  version: 1,
-  evolve(e, table) {
-    const row = table.get(e.meta.stream);
-    table.put(e.meta.stream, { n: (row?.n ?? 0) + 1, track: e.data.track });
-  },
-};
+import { perUser, Played, registry, type BenchEvent } from './trackPlayed.ts';
 
 const env = (name: string, fallback: number): number => {
   const n = Number(process.env[name]);

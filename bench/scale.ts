@@ -27,22 +27,10 @@
 import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import pg from 'pg';
-import { z } from 'zod';
-import { createEventRegistry, defineEvent, NO_STREAM, type EventOf, type Projection } from '../eventlog/index.ts';
+import { NO_STREAM } from '../eventlog/index.ts';
 import { openPostgresEventStore } from '../eventlog/postgres/index.ts';
-import { startPostgresCluster } from '../test/helpers/postgresCluster.ts';
-
-const Played = defineEvent('TrackPlayed', z.object({ track: z.string(), ms: z.number().int() }));
-type BenchEvent = EventOf<typeof Played>;
-const registry = createEventRegistry([Played]);
-const perUser: Projection<BenchEvent, { n: number; track: string }> = {
-  name: 'per_user',
-  version: 1,
-  evolve(e, table) {
-    const row = table.get(e.meta.stream);
-    table.put(e.meta.stream, { n: (row?.n ?? 0) + 1, track: e.data.track });
-  },
-};
+import { perUser, Played, registry } from './trackPlayed.ts';
+import { createDatabase, startPostgresCluster } from '../test/helpers/postgresCluster.ts';
 
 const POOL = 10;
 const env = (name: string, fallback: number): number => {
@@ -58,16 +46,6 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-async function createDatabase(admin: string, name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  return admin.replace(/\/[^/]*$/, `/${name}`);
-}
 
 /** Runs the benchmark against a cluster of its own (removed afterwards). */
 export async function run(): Promise<void> {

@@ -15,6 +15,17 @@ import { replay, type ReplayContext, type ReplayOptions, type ReplayTarget } fro
 import type { BatchOp, EventLogLogger, Projection, ReadonlyTable, RebuildReport, TableDifference } from './types.ts';
 import { writeBatch } from './writeBatch.ts';
 
+/** Refuses projections a store cannot keep: a bad name, a name twice, a version that is not a positive integer. Both backends use it. */
+export function checkProjections(projections: readonly Projection<any, any>[]): void {
+  const names = new Set<string>();
+  for (const p of projections) {
+    if (!PROJECTION_NAME.test(p.name)) throw new TypeError(`projection name ${p.name} must match ${PROJECTION_NAME}`);
+    if (names.has(p.name)) throw new TypeError(`projection ${p.name} is given twice`);
+    if (!Number.isSafeInteger(p.version) || p.version < 1) throw new TypeError(`projection ${p.name} needs a positive integer version`);
+    names.add(p.name);
+  }
+}
+
 /** The pending tables of one group-commit batch, in projection order. */
 export type GroupTables = readonly PendingTable[];
 
@@ -47,13 +58,7 @@ export class ProjectionSet {
     private readonly logger: EventLogLogger,
     private readonly replayOptions: ReplayOptions = {},
   ) {
-    const names = new Set<string>();
-    for (const p of projections) {
-      if (!PROJECTION_NAME.test(p.name)) throw new TypeError(`projection name ${p.name} must match ${PROJECTION_NAME}`);
-      if (names.has(p.name)) throw new TypeError(`projection ${p.name} is given twice`);
-      if (!Number.isSafeInteger(p.version) || p.version < 1) throw new TypeError(`projection ${p.name} needs a positive integer version`);
-      names.add(p.name);
-    }
+    checkProjections(projections);
     this.#caches = projections.map(() => new Lru(rowCacheSize));
   }
 

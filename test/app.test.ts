@@ -15,7 +15,7 @@ import { createLogger } from '../src/log.ts';
 import { backupDataDir } from '../src/backup/backup.ts';
 import { dbLocation } from '../src/storage/dataDir.ts';
 import { urlButton } from './bot/botHarness.ts';
-import { appEnv, browserLogin, freePort, startAppFakes, testMasterKey, type AppFakes } from './helpers/appHarness.ts';
+import { appEnv, browserLogin, freePort, startAppFakes, testMasterKey, unlinkThroughTheBot, type AppFakes } from './helpers/appHarness.ts';
 import { parsePromText, sample } from './helpers/promText.ts';
 
 const App = suite('the app started by startApp');
@@ -120,13 +120,7 @@ App('/metrics, scraped while the bot works, shows the counters moving', async ()
   assert.is(sample(s, 'musicbot_eventlog_projection_lag_events'), 0);
   assert.ok(sample(s, 'musicbot_process_resident_memory_bytes') > 0);
 
-  fakes.bot.sendCommand(alice, 'unlink');
-  const ask = await replyTo(alice);
-  fakes.bot.pressButton(alice, ask.result, 'ul:yes');
-  await fakes.bot.nextCall('editMessageText');
-  // One user's updates run in order: once /help is answered, the button press has settled.
-  fakes.bot.sendCommand(alice, 'help');
-  await replyTo(alice);
+  await unlinkThroughTheBot(fakes, alice);
   s = await scrape();
   assert.is(sample(s, 'musicbot_unlinks_total'), 1);
   assert.ok(sample(s, 'musicbot_telegram_updates_total', { type: 'callback_query' }) >= 1);

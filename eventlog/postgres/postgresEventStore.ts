@@ -14,7 +14,8 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { StoreClosedError } from '../errors.ts';
 import { GroupCommitQueue } from '../groupCommit.ts';
-import { positionKey, PROJECTION_NAME, STREAM_NAME } from '../keys.ts';
+import { positionKey, STREAM_NAME } from '../keys.ts';
+import { checkProjections } from '../projections.ts';
 import type { EventRegistry } from '../registry.ts';
 import type { AnyEvent, AppendResult, Envelope, EventLog, EventLogLogger, Projection, ReadonlyTable } from '../types.ts';
 import { migrate } from './migrations.ts';
@@ -62,15 +63,6 @@ function checkStream(stream: string): void {
   }
 }
 
-function checkProjections(projections: readonly Projection<any, any>[]): void {
-  const names = new Set<string>();
-  for (const p of projections) {
-    if (!PROJECTION_NAME.test(p.name)) throw new TypeError(`projection name ${p.name} must match ${PROJECTION_NAME}`);
-    if (names.has(p.name)) throw new TypeError(`projection ${p.name} is given twice`);
-    if (!Number.isSafeInteger(p.version) || p.version < 1) throw new TypeError(`projection ${p.name} needs a positive integer version`);
-    names.add(p.name);
-  }
-}
 
 /**
  * Opens the store: applies missing migrations, brings every projection to the head, and

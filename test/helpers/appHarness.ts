@@ -15,6 +15,7 @@
  * const { completionId } = await browserLogin(fakes, urlButton(reply.result), `http://127.0.0.1:${port}`);
  */
 import { randomBytes } from 'node:crypto';
+import type { Message, User } from 'grammy/types';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { testBotToken } from '../bot/botHarness.ts';
@@ -115,4 +116,19 @@ export async function browserLogin(fakes: AppFakes, authorizeUrl: string, appBas
     referrerPolicy: res.headers.get('referrer-policy'),
     completionId: location ? (new URL(location).searchParams.get('start') ?? '') : '',
   };
+}
+
+/**
+ * The user's `/unlink` through the bot: the question, the ✅ button, the edited answer; then a
+ * `/help` and its answer, because one user's updates run in order: once `/help` is answered,
+ * the button press has settled.
+ */
+export async function unlinkThroughTheBot(fakes: AppFakes, user: User): Promise<void> {
+  const replyTo = () => fakes.bot.nextCall('sendMessage', (c) => c.params.chat_id === user.id);
+  fakes.bot.sendCommand(user, 'unlink');
+  const ask = await replyTo();
+  fakes.bot.pressButton(user, ask.result as Message, 'ul:yes');
+  await fakes.bot.nextCall('editMessageText');
+  fakes.bot.sendCommand(user, 'help');
+  await replyTo();
 }

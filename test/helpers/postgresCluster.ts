@@ -149,6 +149,18 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
 
 let own: PostgresCluster | undefined;
 
+/** Creates database `name` (a plain identifier) on the cluster of `admin` and returns its URL. */
+export async function createDatabase(admin: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  return admin.replace(/\/[^/]*$/, `/${name}`);
+}
+
 /**
  * A fresh, empty database for this test file: on the shared cluster when `test/run.ts`
  * started one, else on a cluster of this process's own (removed at exit).
@@ -162,14 +174,7 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
     admin = own.url;
   }
   const name = `t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = admin.replace(/\/[^/]*$/, `/${name}`);
+  const url = await createDatabase(admin, name);
   return {
     url,
     async drop() {
