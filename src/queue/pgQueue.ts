@@ -58,7 +58,11 @@ export interface PgQueueOptions<P extends object, G> {
   readonly jobTimeoutMs?: number;
   /** pg-boss heartbeat, the backstop for hung workers (default 30, at least 10). */
   readonly heartbeatSeconds?: number;
-  /** How long a fetched job may go without its liveness lock before it counts as lost (default 5 s). */
+  /**
+   * How old an active job must be before a missing liveness lock counts as a dead worker
+   * (default 1 s). Our claims take the lock in the fetch's transaction, so this only covers
+   * jobs activated some other way (pg-boss tools).
+   */
   readonly claimGraceMs?: number;
   /** How often this instance looks for jobs of dead workers (default 1 s). */
   readonly reapIntervalMs?: number;
@@ -133,7 +137,7 @@ export class PgQueue<P extends object, G> {
       boss, pool, session, keys, log, schema,
       payload: o.payload, progress: o.progress,
       perUserWaiting, globalConcurrency, jobTimeoutMs, heartbeatSeconds,
-      claimGraceMs: o.claimGraceMs ?? 5_000,
+      claimGraceMs: o.claimGraceMs ?? 1_000,
       reapIntervalMs: o.reapIntervalMs ?? 1_000,
       pollMs: o.pollMs ?? 500,
     }));

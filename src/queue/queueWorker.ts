@@ -95,16 +95,23 @@ export class QueueWorker<P extends object, G> {
     }
   }
 
-  /** The oldest job of a user with nothing running, fetches serialized across all workers. */
+  /**
+   * Claims the oldest job of a user with nothing running, and its liveness lock, in one
+   * transaction on the session: a reaper that sees the job active also sees the lock, so a live
+   * worker's job is never taken for a dead one's (a fetch on another connection, locked after,
+   * left a window in which a busy worker lost a running job).
+   */
   async #fetchOne(): Promise<Job<P> | undefined> {
     const { boss, keys } = this.#rt;
-    return this.#rt.transaction(async (tx) => {
+    return this.#rt.onSessionTransaction(async (session) => {
       // pg-boss's groupConcurrency counts a group's active jobs in the fetch's snapshot, so two
       // concurrent fetches both see a user idle and both start one of theirs (observed: 3 of a
       // user's jobs at once). Taking turns makes each fetch see the previous one's claim.
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [keys.fetchKey]);
-      const jobs = await boss.fetch<P>(keys.name, { batchSize: 1, groupConcurrency: 1, db: adapter(tx) });
-      return jobs?.[0];
+      await session.query('SELECT pg_advisory_xact_lock($1)', [keys.fetchKey]);
+      const jobs = await boss.fetch<P>(keys.name, { batchSize: 1, groupConcurrency: 1, db: adapter(session) });
+      const job = jobs?.[0];
+      if (job) await session.query('SELECT pg_advisory_lock($1, hashtext($2) & 2147483647)', [keys.jobClass, job.id]);
+      return job;
     });
   }
 
@@ -147,8 +154,7 @@ export class QueueWorker<P extends object, G> {
   async #run(job: Job<P>): Promise<void> {
     const { keys, boss, log } = this.#rt;
     const attempt = { id: job.id, retryCount: job.retryCount };
-    // The liveness lock: while this session lives, the reapers leave the job alone.
-    await this.#rt.onSession('SELECT pg_advisory_lock($1, hashtext($2) & 2147483647)', [keys.jobClass, job.id]);
+    // The liveness lock (taken with the claim) is held while this session lives: reapers leave the job alone.
     const controller = new AbortController();
     let settle!: () => void;
     const done = new Promise<void>((r) => (settle = r));

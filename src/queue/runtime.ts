@@ -40,7 +40,7 @@ export class QueueRuntime<P extends object, G> {
 
   #sessionTail: Promise<unknown> = Promise.resolve();
 
-  constructor(fields: Omit<QueueRuntime<P, G>, 'notify' | 'notifyIn' | 'onSession' | 'transaction'>) {
+  constructor(fields: Omit<QueueRuntime<P, G>, 'notify' | 'notifyIn' | 'onSession' | 'onSessionTransaction' | 'transaction'>) {
     this.boss = fields.boss;
     this.pool = fields.pool;
     this.session = fields.session;
@@ -64,6 +64,26 @@ export class QueueRuntime<P extends object, G> {
    */
   onSession<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
     const result = this.#sessionTail.then(() => this.session.query<R>(text, values));
+    this.#sessionTail = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Runs `fn` in a transaction on the session, with nothing else on the session in between.
+   * Session-level advisory locks taken inside outlive the commit, which is the point.
+   */
+  onSessionTransaction<T>(fn: (session: pg.Client) => Promise<T>): Promise<T> {
+    const result = this.#sessionTail.then(async () => {
+      await this.session.query('BEGIN');
+      try {
+        const value = await fn(this.session);
+        await this.session.query('COMMIT');
+        return value;
+      } catch (err) {
+        await this.session.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
     this.#sessionTail = result.catch(() => undefined);
     return result;
   }

@@ -14,7 +14,7 @@ export const TestProgress = z.object({ phase: z.enum(['start', 'end', 'aborted']
 export type TestProgress = z.infer<typeof TestProgress>;
 
 /** Fast timings for tests: dead workers are noticed within a few hundred ms. */
-export const FAST = { pollMs: 50, reapIntervalMs: 150, claimGraceMs: 400, heartbeatSeconds: 10 } as const;
+export const FAST = { pollMs: 50, reapIntervalMs: 150, claimGraceMs: 100, heartbeatSeconds: 10 } as const;
 
 /** A queue instance in this process with the test job's schemas. */
 export function openTestQueue(url: string, name: string, extra: Partial<PgQueueOptions<TestPayload, TestProgress>> = {}): Promise<PgQueue<TestPayload, TestProgress>> {
