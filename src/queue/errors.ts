@@ -25,6 +25,8 @@ export type QueueErrorCode =
   | 'QUEUE_BAD_PAYLOAD'
   /** The handler threw something without a `code` of its own. */
   | 'QUEUE_JOB_FAILED'
+  /** `outcome()` of a job id this queue has no row for (never submitted, or deleted by retention). */
+  | 'QUEUE_UNKNOWN_JOB'
   /** Options that cannot work (a bad queue name, limits below 1). */
   | 'QUEUE_CONFIG';
 

@@ -208,7 +208,7 @@ export class PgQueue<P extends object, G> {
   /**
    * Resolves with the job's end: done, failed (its handler's error code, `QUEUE_TIMEOUT`, or
    * `QUEUE_WORKER_LOST` after two dead workers) or cancelled. Rejects with `QUEUE_CLOSED` when
-   * this instance closes first.
+   * this instance closes first, `QUEUE_UNKNOWN_JOB` when there is no such job.
    */
   outcome(jobId: string): Promise<JobOutcome> {
     return new Promise((resolve, reject) => {
@@ -228,8 +228,14 @@ export class PgQueue<P extends object, G> {
       // every pollMs, since a notification is lost to anyone not listening when it was sent.
       const look = async () => {
         if (!set.has(finish)) return;
-        const o = await this.status(jobId).catch(() => undefined);
-        if (o && o !== 'pending') finish(o);
+        let o: JobOutcome | 'pending' | undefined | 'unreadable';
+        try {
+          o = await this.status(jobId);
+        } catch {
+          o = 'unreadable'; // the database is away for a moment: look again later
+        }
+        if (o === undefined) finish(new QueueError('QUEUE_UNKNOWN_JOB', `no job ${jobId} in queue ${this.#rt.keys.name}`));
+        else if (o !== 'pending' && o !== 'unreadable') finish(o);
         else if (set.has(finish)) timer = setTimeout(() => void look(), this.#rt.pollMs);
       };
       void look();

@@ -165,6 +165,43 @@ Queue('close lets a running job finish within the grace period', async () => {
   }
 });
 
+Queue('close aborts a job still running after the grace period and another worker runs it', async () => {
+  const web = await openTestQueue(cluster.url, 'closeabort');
+  const first = await openTestQueue(cluster.url, 'closeabort');
+  try {
+    const r = await web.submit(9, { tag: 'moved', holdMs: 400 });
+    assert.ok(r.accepted);
+    if (!r.accepted) return;
+    const seen: string[] = [];
+    web.onProgress(r.jobId, (p) => seen.push(`${p.phase}${p.reason ? ` ${p.reason}` : ''}`));
+    first.work((p, signal, progress) => holdJob({ ...p, holdMs: 30_000 }, signal, progress));
+    while (!seen.includes('start')) await new Promise((res) => setTimeout(res, 10));
+    await first.close({ graceMs: 100 });
+    const second = await openTestQueue(cluster.url, 'closeabort');
+    second.work(holdJob);
+    try {
+      assert.equal(await web.outcome(r.jobId), { status: 'done' });
+    } finally {
+      await second.close();
+    }
+    assert.equal(seen, ['start', 'aborted QUEUE_SHUTDOWN', 'start', 'end']);
+  } finally {
+    await first.close();
+    await web.close();
+  }
+});
+
+Queue('waiting for the outcome of a job that does not exist fails with QUEUE_UNKNOWN_JOB', async () => {
+  const q = await openTestQueue(cluster.url, 'unknown');
+  try {
+    const err = await q.outcome('00000000-0000-4000-8000-000000000000').then(() => undefined, (e: unknown) => e);
+    assert.is((err as QueueError).code, 'QUEUE_UNKNOWN_JOB');
+    assert.is(await q.cancel('not-a-uuid', 1), false);
+  } finally {
+    await q.close();
+  }
+});
+
 Queue('the database password never reaches the log', async () => {
   const secret = 'pw-Do-Not-Log-42';
   const url = cluster.url.replace('postgres@', `postgres:${secret}@`);
