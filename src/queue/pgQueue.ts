@@ -33,6 +33,7 @@ import { QueueError, redactDatabaseUrl } from './errors.ts';
 import { queueKeys, type QueueKeys } from './keys.ts';
 import { outcomeOfRow, parseMessage, type JobOutcome, type QueueMessage } from './messages.ts';
 import { QueueWorker, type JobHandler, type WorkOptions } from './queueWorker.ts';
+import { reapLostJobs } from './reaper.ts';
 import { adapter, NO_LOG, QueueRuntime, type QueueLogger } from './runtime.ts';
 
 export type { JobOutcome } from './messages.ts';
@@ -296,35 +297,12 @@ export class PgQueue<P extends object, G> {
     }
   }
 
-  /** Fails the attempts of active jobs whose liveness lock nobody holds (their worker's session ended). */
+  /** One reaping round at a time in this instance (see reaper.ts). */
   async #reap(): Promise<void> {
     if (this.#reaping || this.#closed) return;
     this.#reaping = true;
     try {
-      const { keys, schema, boss } = this.#rt;
-      await this.#rt.transaction(async (tx) => {
-        const { rows: got } = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [keys.reaperKey]);
-        if (!got[0]?.ok) return; // another instance is reaping right now
-        const { rows } = await tx.query<{ id: string; retry_count: number }>(
-          `SELECT j.id, j.retry_count FROM ${schema}.job j
-            WHERE j.name = $1 AND j.state = 'active'
-              AND j.started_on < now() - make_interval(secs => $2::float8 / 1000)
-              AND NOT EXISTS (
-                SELECT 1 FROM pg_locks l
-                 WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
-                   AND l.classid = $3::int::oid AND l.objid = (hashtext(j.id::text) & 2147483647)::int::oid)`,
-          [keys.name, this.#rt.claimGraceMs, keys.jobClass],
-        );
-        for (const r of rows) {
-          // Fenced to the attempt that lost its worker: a retry already running elsewhere is left alone.
-          await boss.fail(keys.name, { id: r.id, retryCount: r.retry_count }, { code: 'QUEUE_WORKER_LOST' }, { db: adapter(tx) });
-          const { rows: now } = await tx.query<{ state: string }>(`SELECT state FROM ${schema}.job WHERE name = $1 AND id = $2`, [keys.name, r.id]);
-          this.#rt.log.warn({ job: r.id, attempt: r.retry_count + 1, state: now[0]?.state }, 'job queue: a worker died holding this job');
-          if (now[0]?.state === 'failed') {
-            await this.#rt.notifyIn(tx, { t: 'end', job: r.id, outcome: outcomeOfRow('failed', null)! });
-          } else await this.#rt.notifyIn(tx, { t: 'wake' });
-        }
-      });
+      await reapLostJobs(this.#rt);
     } catch (err) {
       if (!this.#closed) this.#rt.log.warn({ err: { message: (err as Error).message } }, 'job queue: reaping failed');
     } finally {
