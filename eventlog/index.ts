@@ -34,6 +34,7 @@ export type {
   EventStore,
   ExpectedVersion,
   Keyspace,
+  EventLogOptions,
   OpenEventStoreOptions,
   Projection,
   ProjectionTable,

@@ -151,21 +151,25 @@ export interface EventLogLogger {
  */
 export type AppendListener<E extends AnyEvent = AnyEvent> = (events: readonly Envelope<E>[]) => void | Promise<void>;
 
-/** Options of `openEventStore`. Give exactly one of `location` and `db`. */
-export interface OpenEventStoreOptions<E extends AnyEvent> {
-  /** A directory for classic-level; the store opens it and closes it on `close()`. */
-  location?: string;
-  /** An already created root db (memory-level in tests); the caller closes it. */
-  db?: RootDb;
+/** What opening an event log takes on either backend. */
+export interface EventLogOptions<E extends AnyEvent> {
   registry: EventRegistry<E>;
   projections?: readonly Projection<E, any>[];
   /** The clock for `meta.time`; `() => new Date()` by default. */
   now?: () => Date;
   logger?: EventLogLogger;
-  /** Most appends written in one group-commit batch (default 2000). */
+  /** Most appends written in one group commit: one batch or one transaction (default 2000). */
   maxGroupSize?: number;
   /** Rows of each table kept in memory for reads during appends (default 10000). */
   rowCacheSize?: number;
+}
+
+/** Options of `openEventStore`. Give exactly one of `location` and `db`. */
+export interface OpenEventStoreOptions<E extends AnyEvent> extends EventLogOptions<E> {
+  /** A directory for classic-level; the store opens it and closes it on `close()`. */
+  location?: string;
+  /** An already created root db (memory-level in tests); the caller closes it. */
+  db?: RootDb;
 }
 
 /** Options of {@link EventLog.subscribe}. */

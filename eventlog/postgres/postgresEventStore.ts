@@ -17,7 +17,7 @@ import { GroupCommitQueue } from '../groupCommit.ts';
 import { positionKey, STREAM_NAME } from '../keys.ts';
 import { checkProjections } from '../projections.ts';
 import type { EventRegistry } from '../registry.ts';
-import type { AnyEvent, AppendResult, Envelope, EventLog, EventLogLogger, Projection, ReadonlyTable } from '../types.ts';
+import type { AnyEvent, AppendResult, Envelope, EventLog, EventLogLogger, EventLogOptions, Projection, ReadonlyTable } from '../types.ts';
 import { migrate } from './migrations.ts';
 import { eventIdsFor, PgAppender, type PgPendingAppend, type SqlOp } from './pgAppender.ts';
 import { catchUpTables, rebuildTables, verifyTables } from './pgProjections.ts';
@@ -26,21 +26,13 @@ import { quoteIdent } from './sql.ts';
 import { Subscriptions } from './subscriptions.ts';
 
 /** Options of {@link openPostgresEventStore}. Give exactly one of `connectionString` and `pool`. */
-export interface OpenPostgresEventStoreOptions<E extends AnyEvent> {
+export interface OpenPostgresEventStoreOptions<E extends AnyEvent> extends EventLogOptions<E> {
   /** `postgres://…` (e.g. `DATABASE_URL`); the store opens a pool and ends it on `close()`. */
   connectionString?: string;
   /** A pool the caller owns (and ends). */
   pool?: pg.Pool;
   /** Schema of the store's tables (default `eventlog`), lower-case identifier. */
   schema?: string;
-  registry: EventRegistry<E>;
-  projections?: readonly Projection<E, any>[];
-  now?: () => Date;
-  logger?: EventLogLogger;
-  /** Most appends written in one transaction (default 2000). */
-  maxGroupSize?: number;
-  /** Rows of each projection cached for appends (default 10000). */
-  rowCacheSize?: number;
   /** Subscriptions re-read the log this often even without a notification (default 5000 ms). */
   pollIntervalMs?: number;
 }
