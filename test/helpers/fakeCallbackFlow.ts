@@ -26,7 +26,8 @@ export function createFakeCallbackFlow(script: Record<string, FakeStateScript>):
     calls,
     async handleCallback(input, ctx): Promise<CallbackOutcome> {
       calls.push({ input, ctx });
-      const entry = script[input.state];
+      // Own keys only: a state such as `__lookupGetter__` is unknown, not Object.prototype's.
+      const entry = Object.hasOwn(script, input.state) ? script[input.state] : undefined;
       if (entry === undefined) return { kind: 'unknownState' };
       if (entry.kind === 'throws') throw new Error('the fake flow exploded');
       if (entry.kind === 'expired') return { kind: 'expired' };
