@@ -49,6 +49,7 @@ export const atCommand: Command = {
     'state and its summary (no secrets: the summary never holds tokens or hashes). Before the first\n' +
     'event the user is `unlinked`.',
   acceptsCopy: true,
+  acceptsDatabase: true,
   run: (ctx, args) => {
     const userId = parseUserId(args[0]);
     const asOf = parseAsOf(args[1]);

@@ -18,6 +18,8 @@ import { EventLogError } from '../../../eventlog/index.ts';
 import { atCommand } from './at.ts';
 import { backupCommand, restoreCommand } from './backup.ts';
 import type { Command, CommandContext, CommandOutput } from './command.ts';
+import { SCHEMA_NAME } from '../../../eventlog/postgres/index.ts';
+import { openDatabaseReader, openDatabaseWriter, type DatabaseTarget } from './database.ts';
 import { defaultDataDir, openLogReader, openLogWriter } from './dataDir.ts';
 import { EXIT, ReplayError, usageError } from './errors.ts';
 import { commandHelp, GLOBAL_OPTIONS, mainHelp } from './help.ts';
@@ -69,6 +71,10 @@ function checkCommand(command: Command, values: Record<string, string | boolean 
   if (values['copy'] && !command.acceptsCopy) {
     throw usageError(`${command.name} cannot work on a --copy: it would change only a throwaway copy`, 'stop the bot, then run it without --copy');
   }
+  if (values['database-url'] !== undefined && !command.acceptsDatabase) {
+    throw usageError(`${command.name} works on a LevelDB data dir, not on PostgreSQL`, 'back a PostgreSQL database up with pg_dump (docs/operations.md)');
+  }
+  if (values['database-url'] !== undefined && values['copy']) throw usageError('--copy is for a data dir; a PostgreSQL read is one consistent snapshot per query', 'drop --copy');
   if (args.length !== command.args.length) {
     throw usageError(`${command.name} takes ${command.args.length ? command.args.join(' ') : 'no arguments'}`, `run \`replay ${command.name} --help\``);
   }
@@ -80,6 +86,19 @@ function printError(err: ReplayError, json: boolean, io: CliIo): void {
   } else {
     io.stderr(`replay: ${err.message}\n${err.hint ? `${err.hint}\n` : ''}`);
   }
+}
+
+/** `--database-url <url|env>` and `--schema`, when the log is in PostgreSQL. */
+function databaseTarget(values: Record<string, string | boolean | undefined>, env: Readonly<Record<string, string | undefined>>): DatabaseTarget | undefined {
+  const given = values['database-url'];
+  if (typeof given !== 'string') return undefined;
+  const url = given === 'env' ? env['DATABASE_URL'] : given;
+  if (!url || !/^postgres(ql)?:\/\/./.test(url)) {
+    throw usageError('--database-url needs a postgres:// URL, or `env` with DATABASE_URL set', 'e.g. DATABASE_URL=postgres://bot:…@db/bot npm run replay -- users --database-url env');
+  }
+  const schema = typeof values['schema'] === 'string' ? values['schema'] : env['DATABASE_SCHEMA'] || 'eventlog';
+  if (!SCHEMA_NAME.test(schema)) throw usageError(`--schema must match ${SCHEMA_NAME}`, 'the event log schema, as DATABASE_SCHEMA');
+  return { url, schema };
 }
 
 /** Known failures of the layers below as {@link ReplayError}s; anything else is a bug and rethrown. */
@@ -114,13 +133,15 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
     checkCommand(command, values, args);
     const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDataDir(env);
     const copy = values['copy'] === true;
+    const database = databaseTarget(values, env);
     const ctx: CommandContext = {
       dataDir,
       json,
       copy,
       options: values,
-      openReader: () => openLogReader(dataDir, { copy }),
-      openWriter: () => openLogWriter(dataDir),
+      ...(database && { database }),
+      openReader: () => (database ? openDatabaseReader(database) : openLogReader(dataDir, { copy })),
+      openWriter: () => (database ? openDatabaseWriter(database) : openLogWriter(dataDir)),
     };
     const output: CommandOutput = await command.run(ctx, args);
     io.stdout(json ? JSON.stringify(output.json, null, 2) + '\n' : output.text);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { EventStore } from '../../../eventlog/index.ts';
+import type { EventLog } from '../../../eventlog/index.ts';
 import type { LinkEvent } from '../../../machines/spotifyLink.events.ts';
 import type { LogReader } from './dataDir.ts';
 
@@ -39,8 +39,10 @@ export interface CommandContext {
   readonly options: Readonly<Record<string, string | boolean | undefined>>;
   /** Opens the data dir read-only (or its copy with `--copy`); close it when done. */
   openReader(): Promise<LogReader>;
-  /** Opens the data dir as the bot does (projections caught up): for commands that write projections. */
-  openWriter(): Promise<EventStore<LinkEvent>>;
+  /** Opens the log as the bot does (projections caught up): for commands that write projections. */
+  openWriter(): Promise<EventLog<LinkEvent, unknown>>;
+  /** `--database-url`: the log is in PostgreSQL, not in `dataDir`. */
+  readonly database?: { readonly url: string; readonly schema: string };
 }
 
 /** One subcommand of the replay CLI. */
@@ -56,6 +58,8 @@ export interface Command {
   readonly options?: Readonly<Record<string, OptionSpec>>;
   /** Whether `--copy` makes sense (false for commands that must change the real data dir). */
   readonly acceptsCopy: boolean;
+  /** Whether it works on a PostgreSQL log too (`--database-url`); false for LevelDB file work. */
+  readonly acceptsDatabase?: boolean;
   run(ctx: CommandContext, args: readonly string[]): Promise<CommandOutput>;
 }
 

@@ -20,6 +20,7 @@ import {
   DataDirLockedError,
   openEventStore,
   openLevelDb,
+  type EventLog,
   type EventStore,
   type ReadonlyTable,
   type RootDb,
@@ -41,8 +42,8 @@ export interface LogReader {
   readonly dbDir: string;
   /** The temp copy being read (with `--copy`), removed on {@link LogReader.close}. */
   readonly copy: string | undefined;
-  /** The event store opened without projections: reads only. */
-  readonly store: EventStore<LinkEvent>;
+  /** The event log opened without projections: reads only (LevelDB, or PostgreSQL with `--database-url`). */
+  readonly store: EventLog<LinkEvent, unknown> & { headPosition(): number | Promise<number> };
   /** A projection's table as stored (JSON rows), whatever its checkpoint says. */
   table<V>(projection: string): ReadonlyTable<V>;
   /** A projection's rows exactly as stored (key and JSON text), in key order. */

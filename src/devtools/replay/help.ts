@@ -11,6 +11,8 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec & { short?: stri
   'data-dir': { type: 'string', valueName: '<dir>', description: "the bot's DATA_DIR (default: $DATA_DIR, DATA_DIR in ./.env, else ./data)" },
   json: { type: 'boolean', description: 'machine-readable output: one JSON document on stdout (errors too)' },
   copy: { type: 'boolean', description: 'work on a consistent temp copy of the data dir (while the bot holds it)' },
+  'database-url': { type: 'string', valueName: '<url|env>', description: 'the PostgreSQL log instead of a data dir (`env`: $DATABASE_URL, keeping the password out of the process list)' },
+  schema: { type: 'string', valueName: '<name>', description: "the event log's schema with --database-url (default: $DATABASE_SCHEMA, else eventlog)" },
   help: { type: 'boolean', short: 'h', description: 'this help; `replay <command> --help` for one command' },
 };
 

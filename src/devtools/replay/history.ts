@@ -61,6 +61,7 @@ export const historyCommand: Command = {
     'An event the machine refuses is marked and leaves the state unchanged (exit 1).',
   options: { last: { type: 'string', valueName: '<n>', description: 'show only the last n events (the fold still starts at 0)' } },
   acceptsCopy: true,
+  acceptsDatabase: true,
   run: (ctx, args) => {
     const userId = parseUserId(args[0]);
     const last = lastOption(ctx.options['last']);

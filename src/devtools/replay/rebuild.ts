@@ -21,6 +21,7 @@ export const rebuildCommand: Command = {
     'projection version. The log itself is never written. The bot must be stopped; an interrupted\n' +
     'rebuild resumes at the next open.',
   acceptsCopy: false,
+  acceptsDatabase: true,
   async run(ctx) {
     const started = performance.now();
     const store = await ctx.openWriter();

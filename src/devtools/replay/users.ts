@@ -25,7 +25,7 @@ export interface UserLine {
 
 /** Warns when `link_state` is not at the log head (it would be caught up at the bot's next start). */
 export async function tableLag(reader: LogReader, projection: { name: string; version: number }): Promise<string[]> {
-  const head = reader.store.headPosition();
+  const head = await reader.store.headPosition();
   const cp = await reader.checkpoint(projection.name);
   if (cp && cp.version === projection.version && cp.position === head) return [];
   const where = cp ? `checkpoint version ${cp.version} at position ${cp.position}` : 'no checkpoint';
@@ -72,11 +72,12 @@ export const usersCommand: Command = {
     'Lists every Telegram user that has a link stream: the machine state the bot sees (from the\n' +
     'link_state table), the number of events, the last event and the Spotify account.',
   acceptsCopy: true,
+  acceptsDatabase: true,
   run: (ctx) =>
     withReader(ctx, async (reader) => {
       const users = await listUsers(reader);
       const warnings = await tableLag(reader, linkStateProjection);
-      const head = reader.store.headPosition();
+      const head = await reader.store.headPosition();
       const rows = users.map((u) => [
         String(u.userId),
         u.state,

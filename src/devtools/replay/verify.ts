@@ -23,6 +23,7 @@ export const verifyCommand: Command = {
     'that are missing, extra or different (never their values) and exits 1 when anything differs.\n' +
     'Writes nothing; `replay rebuild` repairs drift (with the bot stopped).',
   acceptsCopy: true,
+  acceptsDatabase: true,
   run: (ctx) =>
     withReader(ctx, async (reader) => {
       const report = await verifyProjections(reader, [...linkProjections]);

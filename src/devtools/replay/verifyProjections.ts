@@ -21,7 +21,7 @@ import { ReplayError } from './errors.ts';
 export interface RowDifference {
   projection: string;
   key: string;
-  /** `missing`: only in the fold; `extra`: only live; `different`: bytes differ. */
+  /** `missing`: only in the fold; `extra`: only live; `different`: the values differ. */
   kind: 'missing' | 'extra' | 'different';
 }
 
@@ -60,6 +60,17 @@ class MemoryTable implements ProjectionTable<unknown> {
 
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
+/** The JSON text with every object's keys sorted (PostgreSQL's jsonb keeps no key order); null when it is not JSON. */
+function canonical(raw: string): string | null {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+  try {
+    return JSON.stringify(sorted(JSON.parse(raw)));
+  } catch {
+    return null;
+  }
+}
+
 /** Compares a live table (as stored) with its fold; differences in key byte order. */
 async function compare(name: string, live: AsyncIterable<[string, string]>, folded: Map<string, string>): Promise<RowDifference[]> {
   const out: RowDifference[] = [];
@@ -68,7 +79,7 @@ async function compare(name: string, live: AsyncIterable<[string, string]>, fold
     seen.add(key);
     const expected = folded.get(key);
     if (expected === undefined) out.push({ projection: name, key, kind: 'extra' });
-    else if (expected !== raw) out.push({ projection: name, key, kind: 'different' });
+    else if (expected !== raw && canonical(expected) !== canonical(raw)) out.push({ projection: name, key, kind: 'different' });
   }
   for (const key of folded.keys()) if (!seen.has(key)) out.push({ projection: name, key, kind: 'missing' });
   return out.sort((a, b) => byteOrder(a.key, b.key));
@@ -81,7 +92,7 @@ async function compare(name: string, live: AsyncIterable<[string, string]>, fold
  */
 export async function verifyProjections(reader: LogReader, projections: readonly Projection<LinkEvent, any>[]): Promise<VerifyReport> {
   const started = performance.now();
-  const head = reader.store.headPosition();
+  const head = await reader.store.headPosition();
   const tables = projections.map(() => new MemoryTable());
   let events = 0;
   for await (const event of reader.store.readAll()) {
