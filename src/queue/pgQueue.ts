@@ -70,6 +70,12 @@ export interface PgQueueOptions<P extends object, G> {
   /** How often idle workers and outcome waiters look at the table besides `NOTIFY` (default 500 ms). */
   readonly pollMs?: number;
   readonly logger?: QueueLogger;
+  /**
+   * Called once, in the instance whose reaper found it, for a job that lost its second worker
+   * and ended `failed` with `QUEUE_WORKER_LOST`: the submitter's user should hear of it even when
+   * the submitting instance is gone too. Its errors are logged.
+   */
+  readonly onLost?: (jobId: string, payload: P) => Promise<void>;
 }
 
 /** The answer to {@link PgQueue.submit}. */
@@ -141,6 +147,7 @@ export class PgQueue<P extends object, G> {
       claimGraceMs: o.claimGraceMs ?? 1_000,
       reapIntervalMs: o.reapIntervalMs ?? 1_000,
       pollMs: o.pollMs ?? 500,
+      ...(o.onLost && { onLost: o.onLost }),
     }));
   }
 
@@ -153,10 +160,11 @@ export class PgQueue<P extends object, G> {
    * Adds a job for `userId`, or refuses it (`busy`) when the user already has
    * {@link perUserLimit} jobs waiting or running, in any process. Throws `QUEUE_BAD_PAYLOAD`.
    */
-  async submit(userId: number, payload: P): Promise<SubmitResult> {
+  async submit(userId: number, payload: P, options: { readonly id?: string } = {}): Promise<SubmitResult> {
     if (this.#closed) return { accepted: false, reason: 'closed' };
     const data = this.#rt.payload.safeParse(payload);
     if (!data.success) throw new QueueError('QUEUE_BAD_PAYLOAD', `payload refused: ${data.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
+    if (options.id !== undefined && !UUID.test(options.id)) throw new QueueError('QUEUE_BAD_PAYLOAD', 'a job id must be a uuid');
     const { keys, schema } = this.#rt;
     return this.#rt.transaction(async (tx) => {
       // Two instances admitting the same user's jobs at once would both count 3 and both insert.
@@ -166,7 +174,7 @@ export class PgQueue<P extends object, G> {
         [keys.name, String(userId), LIVE_STATES],
       );
       if ((rows[0]?.n ?? 0) >= this.perUserLimit) return { accepted: false, reason: 'busy' } as const;
-      const jobId = await this.#rt.boss.send(keys.name, data.data, { group: { id: String(userId) }, db: adapter(tx) });
+      const jobId = await this.#rt.boss.send(keys.name, data.data, { group: { id: String(userId) }, db: adapter(tx), ...(options.id !== undefined && { id: options.id }) });
       if (!jobId) throw new QueueError('QUEUE_CONFIG', 'pg-boss accepted no job (a queue policy that deduplicates?)');
       await this.#rt.notifyIn(tx, { t: 'wake' });
       return { accepted: true, jobId } as const;
@@ -178,20 +186,52 @@ export class PgQueue<P extends object, G> {
    * `QUEUE_CANCELLED` in whichever process runs it. False when there is no such live job.
    */
   async cancel(jobId: string, userId: number): Promise<boolean> {
-    if (!UUID.test(jobId)) return false;
+    return (await this.cancelJob(jobId, userId)) !== undefined;
+  }
+
+  /**
+   * {@link cancel}, telling what was cancelled: whether a worker was running it (then that worker
+   * ends it and tells its user) and its payload (a waiting job's user is told by the caller).
+   */
+  async cancelJob(jobId: string, userId: number): Promise<{ readonly wasRunning: boolean; readonly payload: P } | undefined> {
+    if (!UUID.test(jobId)) return undefined;
     const { keys, schema, boss } = this.#rt;
     return this.#rt.transaction(async (tx) => {
-      const { rows } = await tx.query<{ group_id: string | null; state: string }>(
-        `SELECT group_id, state FROM ${schema}.job WHERE name = $1 AND id = $2 FOR UPDATE`,
+      const { rows } = await tx.query<{ group_id: string | null; state: string; data: unknown }>(
+        `SELECT group_id, state, data FROM ${schema}.job WHERE name = $1 AND id = $2 FOR UPDATE`,
         [keys.name, jobId],
       );
       const row = rows[0];
-      if (!row || row.group_id !== String(userId) || !LIVE_STATES.includes(row.state)) return false;
+      if (!row || row.group_id !== String(userId) || !LIVE_STATES.includes(row.state)) return undefined;
+      const payload = this.#rt.payload.safeParse(row.data);
+      if (!payload.success) return undefined;
       await boss.cancel(keys.name, jobId, { db: adapter(tx) });
       // Sent at commit, so the worker never aborts a job whose cancel rolled back.
       await this.#rt.notifyIn(tx, { t: 'cancel', job: jobId });
       await this.#rt.notifyIn(tx, { t: 'end', job: jobId, outcome: { status: 'cancelled' } });
-      return true;
+      return { wasRunning: row.state === 'active', payload: payload.data };
+    });
+  }
+
+  /** Jobs waiting (created or to retry) and running in this queue, across every instance. */
+  async counts(): Promise<{ readonly waiting: number; readonly running: number }> {
+    const { rows } = await this.#rt.pool.query<{ waiting: number; running: number }>(
+      `SELECT count(*) FILTER (WHERE state IN ('created', 'retry'))::int AS waiting, count(*) FILTER (WHERE state = 'active')::int AS running
+         FROM ${this.#rt.schema}.job WHERE name = $1 AND state = ANY($2::${this.#rt.schema}.job_state[])`,
+      [this.#rt.keys.name, LIVE_STATES],
+    );
+    return { waiting: rows[0]?.waiting ?? 0, running: rows[0]?.running ?? 0 };
+  }
+
+  /** `userId`'s jobs that wait or run, oldest first (payloads that fail the schema are left out). */
+  async liveJobs(userId: number): Promise<{ readonly id: string; readonly payload: P }[]> {
+    const { rows } = await this.#rt.pool.query<{ id: string; data: unknown }>(
+      `SELECT id, data FROM ${this.#rt.schema}.job WHERE name = $1 AND group_id = $2 AND state = ANY($3::${this.#rt.schema}.job_state[]) ORDER BY created_on`,
+      [this.#rt.keys.name, String(userId), LIVE_STATES],
+    );
+    return rows.flatMap((r) => {
+      const payload = this.#rt.payload.safeParse(r.data);
+      return payload.success ? [{ id: r.id, payload: payload.data }] : [];
     });
   }
 

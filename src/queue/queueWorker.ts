@@ -14,11 +14,12 @@ import { adapter, type QueueRuntime } from './runtime.ts';
 
 /**
  * Runs one job. `signal` aborts with a {@link QueueError} (`QUEUE_CANCELLED`, `QUEUE_TIMEOUT`,
- * `QUEUE_SHUTDOWN`); the handler must settle soon after. `progress` reaches the submitter.
+ * `QUEUE_SHUTDOWN`); the handler must settle soon after. `progress` reaches the submitter;
+ * `jobId` is the id `submit` answered.
  * A throw ends the job as failed with the error's `code` (not retried: retries are for dead
  * workers only).
  */
-export type JobHandler<P, G> = (payload: P, signal: AbortSignal, progress: (value: G) => Promise<void>) => Promise<void>;
+export type JobHandler<P, G> = (payload: P, signal: AbortSignal, progress: (value: G) => Promise<void>, jobId: string) => Promise<void>;
 
 /** Options of `PgQueue.work`. */
 export interface WorkOptions {
@@ -165,7 +166,7 @@ export class QueueWorker<P extends object, G> {
     try {
       const payload = this.#rt.payload.safeParse(job.data);
       if (!payload.success) throw new QueueError('QUEUE_BAD_PAYLOAD', 'the stored payload does not match the schema');
-      await this.#handler(payload.data, controller.signal, (value) => this.#progress(job.id, value));
+      await this.#handler(payload.data, controller.signal, (value) => this.#progress(job.id, value), job.id);
       verdict = { status: 'done' };
     } catch (err) {
       verdict = { status: 'failed', code: codeOf(err), message: err instanceof QueueError ? err.message : 'the job failed' };

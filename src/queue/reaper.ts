@@ -13,11 +13,12 @@ import { adapter, type QueueRuntime } from './runtime.ts';
 /** See the module comment. Fails each lost attempt once (pg-boss fences `fail` to the attempt). */
 export async function reapLostJobs<P extends object, G>(rt: QueueRuntime<P, G>): Promise<void> {
   const { keys, schema, boss } = rt;
+  const lost: { id: string; data: unknown }[] = [];
   await rt.transaction(async (tx) => {
     const { rows: got } = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [keys.reaperKey]);
     if (!got[0]?.ok) return; // another instance is reaping right now
-    const { rows } = await tx.query<{ id: string; retry_count: number }>(
-      `SELECT j.id, j.retry_count FROM ${schema}.job j
+    const { rows } = await tx.query<{ id: string; retry_count: number; data: unknown }>(
+      `SELECT j.id, j.retry_count, j.data FROM ${schema}.job j
         WHERE j.name = $1 AND j.state = 'active'
           AND j.started_on < now() - make_interval(secs => $2::float8 / 1000)
           AND NOT EXISTS (
@@ -32,8 +33,15 @@ export async function reapLostJobs<P extends object, G>(rt: QueueRuntime<P, G>):
       const { rows: now } = await tx.query<{ state: string }>(`SELECT state FROM ${schema}.job WHERE name = $1 AND id = $2`, [keys.name, r.id]);
       rt.log.warn({ job: r.id, attempt: r.retry_count + 1, state: now[0]?.state }, 'job queue: a worker died holding this job');
       // `retry` wakes idle workers to take it now; `failed` (retryLimit spent) ends it for the submitter.
-      if (now[0]?.state === 'failed') await rt.notifyIn(tx, { t: 'end', job: r.id, outcome: outcomeOfRow('failed', null)! });
-      else await rt.notifyIn(tx, { t: 'wake' });
+      if (now[0]?.state === 'failed') {
+        await rt.notifyIn(tx, { t: 'end', job: r.id, outcome: outcomeOfRow('failed', null)! });
+        lost.push({ id: r.id, data: r.data });
+      } else await rt.notifyIn(tx, { t: 'wake' });
     }
   });
+  // After the commit: the job is failed for good, and only this reaper saw it happen.
+  for (const { id, data } of lost) {
+    const payload = rt.payload.safeParse(data);
+    if (payload.success) await rt.onLost?.(id, payload.data).catch((err: unknown) => rt.log.warn({ job: id, err: { message: (err as Error).message } }, 'job queue: telling the user of a lost job failed'));
+  }
 }

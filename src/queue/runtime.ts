@@ -37,6 +37,7 @@ export class QueueRuntime<P extends object, G> {
   readonly claimGraceMs: number;
   readonly reapIntervalMs: number;
   readonly pollMs: number;
+  readonly onLost?: (jobId: string, payload: P) => Promise<void>;
 
   #sessionTail: Promise<unknown> = Promise.resolve();
 
@@ -56,6 +57,7 @@ export class QueueRuntime<P extends object, G> {
     this.claimGraceMs = fields.claimGraceMs;
     this.reapIntervalMs = fields.reapIntervalMs;
     this.pollMs = fields.pollMs;
+    if (fields.onLost) this.onLost = fields.onLost;
   }
 
   /**
