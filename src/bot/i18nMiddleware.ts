@@ -20,7 +20,7 @@ export function applyLocale(ctx: BotContext, locales: UserLocales): void {
   const locale = code === undefined && from ? locales.localeOf(from.id) : pickLocale(code);
   if (from) locales.remember(from.id, locale);
   ctx.locale = locale;
-  ctx.t = locale === 'ru' ? translateRu : translateEn;
+  ctx.t = translatorFor(locale);
 }
 
 /**
@@ -42,6 +42,9 @@ function cached(locale: Locale, key: string, args: TranslationArgs | undefined):
 
 const translateEn = (key: string, args?: TranslationArgs) => cached('en', key, args);
 const translateRu = (key: string, args?: TranslationArgs) => cached('ru', key, args);
+
+/** The `ctx.t` of `locale`, for texts sent outside an update (a download worker's). */
+export const translatorFor = (locale: Locale): ((key: string, args?: TranslationArgs) => string) => (locale === 'ru' ? translateRu : translateEn);
 
 /** {@link applyLocale} as a middleware of its own (for bots built from parts, and tests). */
 export function i18nMiddleware(locales: UserLocales): MiddlewareFn<BotContext> {

@@ -49,7 +49,11 @@ export type MusicErrorCode =
   /** yt-dlp or ffmpeg failed for a reason we do not recognise. */
   | 'MUSIC_DOWNLOAD_FAILED'
   /** The user pressed cancel (or the bot is shutting down). */
-  | 'MUSIC_CANCELLED';
+  | 'MUSIC_CANCELLED'
+  /** A picked candidate or album track whose stored choice expired before its job ran. */
+  | 'MUSIC_CHOICE_EXPIRED'
+  /** Two download workers died holding the job (PostgreSQL queue): it is not tried a third time. */
+  | 'MUSIC_WORKER_LOST';
 
 /** Codes worth trying again later. */
 const RETRYABLE: ReadonlySet<MusicErrorCode> = new Set([

@@ -92,10 +92,10 @@ E2E('a YouTube link is downloaded directly, metadata and thumbnail from the page
   assert.is(call.params.duration, 3);
   assertThumbnail(sent.thumbnail?.bytes);
   assert.is(h.media.downloads('/watch?v=dQw4w9WgXcQ'), 1);
-  // Progress: one message, edited 🔎 → ⬇️ → 📤, then deleted once the audio is there.
+  // Progress: one message, sent as ⏳ (queued), edited (🔎 →) ⬇️ → 📤, then deleted once the audio is there.
   const progress = h.fake.callsOf('sendMessage').find((c) => c.params.chat_id === user.id)!;
   const id = progress.result.message_id;
-  assert.match(String(progress.params.text), '🔎');
+  assert.match(String(progress.params.text), '⏳');
   const edits = h.fake.callsOf('editMessageText').filter((c) => c.params.message_id === id && c.params.chat_id === user.id).map((c) => String(c.params.text));
   assert.ok(edits.some((e) => e.startsWith('⬇️')) && edits.some((e) => e.startsWith('📤 Sending: Aurora Lane — Night Drive')), edits.join(' | '));
   assert.ok(h.fake.callsOf('deleteMessage').some((c) => c.params.message_id === id));

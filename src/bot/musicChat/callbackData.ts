@@ -47,7 +47,8 @@ export function musicPayload(a: MusicAction): string {
 
 /** Decodes what follows `mu:`; undefined for anything else. */
 export function parseMusicPayload(payload: string): MusicAction | undefined {
-  const cancel = /^x:([0-9a-z]{1,12})$/.exec(payload);
+  // A job id is a uuid (36 bytes: `mu:x:` and it fit Telegram's 64).
+  const cancel = /^x:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(payload);
   if (cancel) return { kind: 'cancel', jobId: cancel[1]! };
   const pick = /^p:([A-Za-z0-9_-]{10}):(\d{1,2})$/.exec(payload);
   if (pick) return { kind: 'pick', choiceId: pick[1]!, index: Number(pick[2]) };

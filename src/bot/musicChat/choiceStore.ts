@@ -1,8 +1,13 @@
 /**
  * Choices offered on buttons (the top candidates of an unsure match, the tracks of an
- * album) kept in memory under a short random id, because their URLs do not fit Telegram's
- * 64-byte callback data. Bounded in size and age: an old button answers "expired" and the
- * user sends the link again. Lost on restart for the same reason, which is fine.
+ * album) kept under a short random id, because their URLs do not fit Telegram's 64-byte
+ * callback data. Bounded in size and age: an old button answers "expired" and the user sends
+ * the link again.
+ *
+ * {@link MemoryChoiceStore} keeps them in this process (lost on restart, which is fine for one
+ * process); with PostgreSQL, `src/music/cache/pgChoiceStore.ts` keeps them in the database,
+ * because the worker that offers a choice and the web instance that gets the press are
+ * different processes.
  */
 import { randomBytes } from 'node:crypto';
 import type { MusicLink } from '../../music/links/index.ts';
@@ -19,7 +24,18 @@ export type Choice =
       readonly names?: readonly string[];
     };
 
-/** Options of {@link ChoiceStore}. */
+/** Where choices are kept (see the module comment). */
+export interface ChoiceStore {
+  /** Stores a choice; resolves its id (10 URL-safe characters). */
+  put(choice: Choice): Promise<string>;
+  /** The choice, unless unknown or expired. */
+  get(id: string): Promise<Choice | undefined>;
+}
+
+/** A new choice id: 10 URL-safe characters (60 random bits). */
+export const newChoiceId = (): string => randomBytes(8).toString('base64url').slice(0, 10);
+
+/** Options of {@link MemoryChoiceStore}. */
 export interface ChoiceStoreOptions {
   /** Default 6 h. */
   readonly ttlMs?: number;
@@ -28,8 +44,8 @@ export interface ChoiceStoreOptions {
   readonly now?: () => number;
 }
 
-/** See the module comment. */
-export class ChoiceStore {
+/** Choices in this process's memory. */
+export class MemoryChoiceStore implements ChoiceStore {
   readonly #entries = new Map<string, { choice: Choice; at: number }>();
   readonly #ttl: number;
   readonly #max: number;
@@ -41,9 +57,8 @@ export class ChoiceStore {
     this.#now = o.now ?? Date.now;
   }
 
-  /** Stores a choice; returns its id (10 URL-safe characters). */
-  put(choice: Choice): string {
-    const id = randomBytes(8).toString('base64url').slice(0, 10);
+  async put(choice: Choice): Promise<string> {
+    const id = newChoiceId();
     this.#entries.set(id, { choice, at: this.#now() });
     while (this.#entries.size > this.#max) {
       const oldest = this.#entries.keys().next().value;
@@ -53,8 +68,7 @@ export class ChoiceStore {
     return id;
   }
 
-  /** The choice, unless unknown or expired. */
-  get(id: string): Choice | undefined {
+  async get(id: string): Promise<Choice | undefined> {
     const e = this.#entries.get(id);
     if (!e) return undefined;
     if (this.#now() - e.at > this.#ttl) {

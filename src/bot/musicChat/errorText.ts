@@ -26,6 +26,8 @@ const KEYS: Record<MusicErrorCode, string> = {
   MUSIC_TOOL_MISSING: 'music-error-tool-missing',
   MUSIC_DOWNLOAD_FAILED: 'music-error-download-failed',
   MUSIC_CANCELLED: 'music-cancelled',
+  MUSIC_CHOICE_EXPIRED: 'music-choice-expired',
+  MUSIC_WORKER_LOST: 'music-error-worker-lost',
 };
 
 /** The limits some messages quote. */
@@ -53,5 +55,5 @@ export function errorMessage(err: unknown, limits: MusicLimits): { key: string; 
 /** True for failures the operator should look at (not the user's link or limits). */
 export function isOperatorProblem(err: unknown): boolean {
   if (!(err instanceof MusicError)) return true;
-  return err.code === 'MUSIC_TOOL_MISSING' || err.code === 'MUSIC_DOWNLOAD_FAILED';
+  return err.code === 'MUSIC_TOOL_MISSING' || err.code === 'MUSIC_DOWNLOAD_FAILED' || err.code === 'MUSIC_WORKER_LOST';
 }

@@ -20,25 +20,20 @@
  * repeated queries. The result ids point into the bounded {@link ChoiceStore}, so a result
  * chosen after it was forgotten is answered with the "expired" text.
  */
-import { GrammyError, InputFile, type Api } from 'grammy';
+import { randomUUID } from 'node:crypto';
 import type { InlineQueryResult } from 'grammy/types';
-import type { TranslationArgs } from '../../i18n/translate.ts';
-import type { CachedAudio } from '../../music/cache/audioCache.ts';
-import type { DownloadedAudio } from '../../music/download/downloader.ts';
-import { MusicError } from '../../music/errors.ts';
-import type { MusicLink } from '../../music/links/index.ts';
 import type { MusicService } from '../../music/musicService.ts';
-import type { MusicSink } from '../../music/pipeline.ts';
 import { checkQuery } from '../../music/textSearch/textSearch.ts';
-import type { BotContext } from '../context.ts';
 import { clip } from '../format.ts';
 import type { ChosenContext, InlineContext } from '../routing.ts';
 import type { UserRateLimit } from '../userRateLimit.ts';
 import { pickData } from './callbackData.ts';
 import type { ChoiceStore } from './choiceStore.ts';
-import { errorMessage, type MusicLimits } from './errorText.ts';
+import type { MusicLimits } from './errorText.ts';
+import { InlineTarget } from './inlineTarget.ts';
+import type { MusicJobs } from './musicJobs.ts';
 import { resultLabel } from './searchChat.ts';
-import { captionFor, clock, type ChatScope } from './telegramSink.ts';
+import { clock } from './telegramSink.ts';
 
 /** Results one inline answer holds. */
 export const INLINE_RESULTS = 10;
@@ -48,6 +43,7 @@ export const INLINE_SEARCH_CACHE_SECONDS = 30;
 /** What inline search needs. */
 export interface InlineSearchDeps {
   readonly service: MusicService;
+  readonly jobs: MusicJobs;
   readonly choices: ChoiceStore;
   /** The text-search rate, shared with the chat's searches. */
   readonly rate: UserRateLimit;
@@ -71,7 +67,7 @@ export async function answerInlineSearch(d: InlineSearchDeps, ctx: InlineContext
     return;
   }
   const outcome = await d.service.textSearch.search(verdict.query, undefined, INLINE_RESULTS);
-  const id = d.choices.put({ kind: 'collection', links: outcome.tracks.map((t) => t.link) });
+  const id = await d.choices.put({ kind: 'collection', links: outcome.tracks.map((t) => t.link) });
   const results: InlineQueryResult[] = [];
   for (const [i, track] of outcome.tracks.entries()) {
     const resultId = `s:${id}:${i}`;
@@ -100,90 +96,20 @@ export async function deliverChosen(d: InlineSearchDeps, ctx: ChosenContext): Pr
   const parsed = RESULT_ID.exec(chosen.result_id);
   const inlineId = chosen.inline_message_id;
   if (!parsed || inlineId === undefined) return;
-  const choice = d.choices.get(parsed[1]!);
+  const choice = await d.choices.get(parsed[1]!);
   const link = choice?.kind === 'collection' ? choice.links[Number(parsed[2])] : undefined;
-  const target = new InlineTarget(ctx, inlineId, d);
+  const uploadChatId = d.storageChatId ?? ctx.from.id;
+  const target = new InlineTarget({ api: ctx.api, t: ctx.t, inlineId, uploadChatId, keepUpload: d.storageChatId !== undefined, logger: d.service.logger });
   if (!link) return target.fail('music-choice-expired');
   const hit = await d.service.cached(link.key).catch(() => undefined);
   if (hit && (await target.sendCached(hit, link).catch(() => false))) return;
-  const submitted = d.service.queue.submit(ctx.from.id, {
-    run: async (signal) => {
-      try {
-        await d.service.run({ link, userId: ctx.from.id }, target, signal);
-        if (!target.sent) await target.fail('music-send-all-reason-no-match');
-      } catch (err) {
-        await target.failWith(err);
-      }
-    },
-    onDropped: (reason) => void target.failWith(reason),
-  });
-  if (!submitted.accepted) await target.fail(submitted.reason === 'busy' ? 'music-busy' : 'music-error-internal', { count: d.service.queue.perUserLimit });
-}
-
-/** The pipeline's sink for one inline message (see the module comment). */
-class InlineTarget implements MusicSink {
-  sent = false;
-  readonly #api: Api;
-  readonly #scope: ChatScope;
-
-  constructor(
-    private readonly ctx: BotContext & { from: NonNullable<BotContext['from']> },
-    private readonly inlineId: string,
-    private readonly d: InlineSearchDeps,
-  ) {
-    this.#api = ctx.api;
-    this.#scope = { api: ctx.api, chatId: d.storageChatId ?? ctx.from.id, t: ctx.t, logger: d.service.logger };
-  }
-
-  stage(): void {}
-
-  async sendCached(audio: CachedAudio, link: MusicLink): Promise<boolean> {
-    try {
-      await this.#edit(audio.fileId, link);
-      return (this.sent = true);
-    } catch (err) {
-      if (err instanceof GrammyError && err.error_code === 400 && /file|identifier/i.test(err.description)) return false;
-      throw err;
-    }
-  }
-
-  async sendFile(file: DownloadedAudio, link: MusicLink): Promise<string | undefined> {
-    const { chatId } = this.#scope;
-    const message = await this.#api.sendAudio(chatId, new InputFile(file.path, file.filename), {
-      title: file.title,
-      ...(file.performer && { performer: file.performer }),
-      duration: file.durationSec,
-      ...(file.thumbnail && { thumbnail: new InputFile(file.thumbnail, 'cover.jpg') }),
-      caption: captionFor(this.#scope, link),
-      parse_mode: 'HTML',
-      disable_notification: true,
-    });
-    const fileId = message.audio?.file_id;
-    // The chooser's own chat only lent itself for the upload; the storage chat keeps its copy.
-    if (this.d.storageChatId === undefined) await this.#api.deleteMessage(chatId, message.message_id).catch(() => undefined);
-    if (!fileId) throw new MusicError('MUSIC_DOWNLOAD_FAILED', 'Telegram returned no file_id for the upload');
-    await this.#edit(fileId, link);
-    this.sent = true;
-    return fileId;
-  }
-
-  async choose(): Promise<void> {}
-  async collection(): Promise<void> {}
-
-  /** Edits the inline message into `key`'s text; never throws (the message may be gone). */
-  async fail(key: string, args?: TranslationArgs): Promise<void> {
-    await this.#api.editMessageTextInline(this.inlineId, this.ctx.t(key, args)).catch((err: unknown) => this.d.service.logger.debug({ err }, 'inline message not edited'));
-  }
-
-  async failWith(err: unknown): Promise<void> {
-    // The chooser never opened a private chat with the bot: there is nowhere to upload.
-    if (err instanceof GrammyError && err.error_code === 403) return this.fail('inline-search-needs-start');
-    const { key, args } = errorMessage(err, this.d.limits);
-    if (!(err instanceof MusicError)) this.d.service.logger.warn({ err }, 'inline delivery failed');
-    return this.fail(key, args);
-  }
-
-  #edit(fileId: string, link: MusicLink): Promise<unknown> {
-    return this.#api.editMessageMediaInline(this.inlineId, { type: 'audio', media: fileId, caption: captionFor(this.#scope, link), parse_mode: 'HTML' });
-  }
+  const submitted = await d.jobs
+    .submit(randomUUID(), {
+      userId: ctx.from.id,
+      locale: ctx.locale,
+      target: { kind: 'inline', inlineMessageId: inlineId, uploadChatId },
+      what: { link: { url: link.url, original: link.original, key: link.key } },
+    }, ctx.api)
+    .catch(() => ({ accepted: false, reason: 'closed' }) as const);
+  if (!submitted.accepted) await target.fail(submitted.reason === 'busy' ? 'music-busy' : 'music-error-internal', { count: d.jobs.perUserLimit });
 }

@@ -16,10 +16,12 @@ import type { MusicRequests, RequestOrigin } from './musicRequests.ts';
 import type { SendAll } from './sendAll.ts';
 import { deliverChosen, type InlineSearchDeps } from './inlineSearch.ts';
 import type { MusicService } from '../../music/musicService.ts';
+import type { MusicJobs } from './musicJobs.ts';
 
 /** What the feature needs. */
 export interface MusicFeatureDeps {
   readonly service: MusicService;
+  readonly jobs: MusicJobs;
   readonly requests: MusicRequests;
   readonly choices: ChoiceStore;
   /** Searches per user per minute (see `searchChat.ts`). */
@@ -34,7 +36,7 @@ export function originOf(ctx: BotContext, replyTo?: number): RequestOrigin | und
   if (userId === undefined) return undefined;
   // Inline messages have no chat: the audio goes to the user's private chat with the bot.
   const chatId = ctx.chat?.id ?? userId;
-  return { api: ctx.api, chatId, userId, t: ctx.t, ...(replyTo !== undefined && { replyTo }) };
+  return { api: ctx.api, chatId, userId, locale: ctx.locale, t: ctx.t, ...(replyTo !== undefined && { replyTo }) };
 }
 
 function linkedUrls(entities: readonly MessageEntity[] | undefined): string[] {
@@ -59,7 +61,7 @@ async function onMessage(d: MusicFeatureDeps, ctx: MessageContext): Promise<bool
   }
   const origin = originOf(ctx, msg.message_id);
   if (!origin) return false;
-  const limit = d.service.queue.perUserLimit;
+  const limit = d.jobs.perUserLimit;
   if (parsed.links.length > limit) {
     await ctx.reply(ctx.t('music-too-many-links', { count: parsed.links.length, taken: limit }));
   }
@@ -89,16 +91,16 @@ async function onSearchCommand(d: MusicFeatureDeps, ctx: CommandContext, payload
  */
 async function onButton(d: MusicFeatureDeps, ctx: CallbackContext, action: MusicAction): Promise<void> {
   if (action.kind === 'cancel') {
-    const cancelled = d.service.queue.cancel(action.jobId, ctx.from.id);
+    const cancelled = await d.jobs.cancel(action.jobId, ctx.from.id);
     await ctx.answerCallbackQuery({ text: ctx.t(cancelled ? 'music-cancel-accepted' : 'music-cancel-gone') });
     return;
   }
   if (action.kind === 'stopAll') {
-    await ctx.answerCallbackQuery({ text: ctx.t(d.sendAll.stop(ctx.from.id) ? 'music-cancel-accepted' : 'music-cancel-gone') });
+    await ctx.answerCallbackQuery({ text: ctx.t((await d.sendAll.stop(ctx.from.id)) ? 'music-cancel-accepted' : 'music-cancel-gone') });
     return;
   }
   if (action.kind === 'sendAll') return onSendAll(d, ctx, action.choiceId);
-  const choice = d.choices.get(action.choiceId);
+  const choice = await d.choices.get(action.choiceId);
   const origin = originOf(ctx);
   const entry = choice?.kind === 'candidates' ? choice.candidates[action.index] : choice?.links[action.index];
   if (!choice || !entry || !origin) {
@@ -106,13 +108,13 @@ async function onButton(d: MusicFeatureDeps, ctx: CallbackContext, action: Music
     return;
   }
   await ctx.answerCallbackQuery({ text: ctx.t('music-choice-started') });
-  if (choice.kind === 'candidates') await d.requests.start(origin, choice.link, { candidate: choice.candidates[action.index]!, track: choice.track });
+  if (choice.kind === 'candidates') await d.requests.start(origin, choice.link, { choiceId: action.choiceId, index: action.index });
   else await d.requests.start(origin, choice.links[action.index]!);
 }
 
 /** "Send all" under a list: one run per user at a time. */
 async function onSendAll(d: MusicFeatureDeps, ctx: CallbackContext, choiceId: string): Promise<void> {
-  const choice = d.choices.get(choiceId);
+  const choice = await d.choices.get(choiceId);
   const origin = originOf(ctx);
   if (choice?.kind !== 'collection' || !origin) {
     await ctx.answerCallbackQuery({ text: ctx.t('music-choice-expired'), show_alert: true });

@@ -14,9 +14,11 @@ import type { BotFeature, InlineContext } from '../routing.ts';
 import { parseUrl } from '../../music/links/index.ts';
 import type { MusicService } from '../../music/musicService.ts';
 import { UserRateLimit } from '../userRateLimit.ts';
-import { ChoiceStore } from './choiceStore.ts';
+import { MemoryChoiceStore, type ChoiceStore } from './choiceStore.ts';
+import { MusicJobRunner, type JobRunnerDeps } from './jobRunner.ts';
 import { musicFeature, originOf } from './musicFeature.ts';
-import { MusicRequests, type MusicRequestsOptions } from './musicRequests.ts';
+import { LocalMusicJobs, type MusicJobs } from './musicJobs.ts';
+import { MusicRequests } from './musicRequests.ts';
 import { SendAll } from './sendAll.ts';
 import { answerInlineSearch, type InlineSearchDeps } from './inlineSearch.ts';
 
@@ -36,8 +38,14 @@ export interface MusicPort {
 }
 
 /** Optional tuning of {@link createMusicPort}. */
-export type MusicPortOptions = Partial<Pick<MusicRequestsOptions, 'progressIntervalMs' | 'progressClock' | 'chatActionEveryMs'>> & {
+export type MusicPortOptions = Partial<Pick<JobRunnerDeps, 'progressIntervalMs' | 'progressClock' | 'chatActionEveryMs'>> & {
+  /** Where choices are kept (default: this process's memory; PostgreSQL's when instances share work). */
   readonly choices?: ChoiceStore;
+  /**
+   * The download queue (default: the service's own, run in this process with the runner made
+   * here). `app.ts` gives PostgreSQL's when `DATABASE_URL` is set.
+   */
+  readonly jobs?: MusicJobs;
   /** Text searches a user may start per minute (default {@link SEARCHES_PER_MINUTE}). */
   readonly searchesPerMinute?: number;
   /** Epoch ms for the search rate (default `Date.now`). */
@@ -54,14 +62,17 @@ export const SEARCHES_PER_MINUTE = 12;
 
 /** Wires the music feature and the ⬇️ Download / inline helpers onto `service`. */
 export function createMusicPort(service: MusicService, options: MusicPortOptions = {}): MusicPort {
-  const choices = options.choices ?? new ChoiceStore();
-  const { searchesPerMinute, now, storageChatId, ...requestOptions } = options;
-  const requests = new MusicRequests({ service, choices, limits: service.limits, ...requestOptions });
+  const choices = options.choices ?? new MemoryChoiceStore();
+  const { searchesPerMinute, now, storageChatId, jobs: given, ...progressOptions } = options;
+  const jobs = given ?? new LocalMusicJobs(service.queue, new MusicJobRunner({ service, choices, limits: service.limits, ...(storageChatId !== undefined && { storageChatId }), ...progressOptions }));
+  const { progressIntervalMs, progressClock } = progressOptions;
+  const shown = { ...(progressIntervalMs !== undefined && { progressIntervalMs }), ...(progressClock && { progressClock }) };
+  const requests = new MusicRequests({ service, jobs, ...shown });
   const searchRate = new UserRateLimit(searchesPerMinute ?? SEARCHES_PER_MINUTE, 60_000, now ?? Date.now);
-  const inline: InlineSearchDeps = { service, choices, rate: searchRate, limits: service.limits, ...(storageChatId !== undefined && { storageChatId }) };
-  const sendAll = new SendAll({ service, choices, maxTracks: service.collectionLimit, ...requestOptions });
+  const inline: InlineSearchDeps = { service, jobs, choices, rate: searchRate, limits: service.limits, ...(storageChatId !== undefined && { storageChatId }) };
+  const sendAll = new SendAll({ service, jobs, maxTracks: service.collectionLimit, ...shown });
   return {
-    feature: musicFeature({ service, requests, choices, searchRate, sendAll, inline }),
+    feature: musicFeature({ service, jobs, requests, choices, searchRate, sendAll, inline }),
     answerInlineSearch: (ctx) => answerInlineSearch(inline, ctx),
     /**
      * Queues the track for the chat of `ctx` (the user's private chat for inline messages).

@@ -75,6 +75,14 @@ export class ProgressMessage {
     }
   }
 
+  /**
+   * Takes over a message sent elsewhere (by the instance that queued the job, showing `text`
+   * and `markup`): a download worker edits the message the web instance sent.
+   */
+  static attach(api: Api, chatId: number, messageId: number, text: string, markup: InlineKeyboardMarkup | undefined, o: Omit<ProgressOptions, 'replyTo'> = {}): ProgressMessage {
+    return new ProgressMessage(api, chatId, messageId, text, markup, o.intervalMs ?? 2000, o.clock ?? realClock, o.logger);
+  }
+
   /** Shows `text` soon: now if the last edit is old enough, else when it is. */
   update(text: string, markup?: InlineKeyboardMarkup): void {
     if (this.#final) return;

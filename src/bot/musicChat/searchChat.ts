@@ -62,7 +62,7 @@ export async function answerSearch(d: SearchChatDeps, ctx: SearchContext, raw: s
     if (allDown) d.service.logger.warn({ asked: outcome.asked }, 'text search: no catalogue answered');
     return void (await reply(ctx.t(allDown ? 'search-unavailable' : 'search-nothing', { query: clip(verdict.query, 60) })));
   }
-  const id = d.choices.put({ kind: 'collection', links: outcome.tracks.map((t) => t.link) });
+  const id = await d.choices.put({ kind: 'collection', links: outcome.tracks.map((t) => t.link) });
   const rows: InlineKeyboardButton[][] = outcome.tracks.map((t, i) => [{ text: resultLabel(t), callback_data: pickData(id, i) }]);
   await reply(ctx.t('search-results', { query: clip(verdict.query, 60) }), { reply_markup: { inline_keyboard: rows } });
 }

@@ -12,15 +12,15 @@
  * An unsure match (the pipeline's `choose`) is not sent and counted as "no sure match": a
  * run must not leave a choice message per track behind, and guessing would send wrong songs.
  */
+import { randomUUID } from 'node:crypto';
 import type { MusicLink } from '../../music/links/index.ts';
 import type { MusicService } from '../../music/musicService.ts';
-import type { MusicSink } from '../../music/pipeline.ts';
-import { MusicError, type MusicErrorCode } from '../../music/errors.ts';
+import type { MusicErrorCode } from '../../music/errors.ts';
 import { stopAllData } from './callbackData.ts';
-import type { ChoiceStore } from './choiceStore.ts';
 import type { RequestOrigin } from './musicRequests.ts';
+import type { JobEnd, MusicJobs } from './musicJobs.ts';
 import { ProgressMessage, type ProgressClock } from './progressMessage.ts';
-import { sendCachedAudio, TelegramSink, type ChatScope } from './telegramSink.ts';
+import { sendCachedAudio, type ChatScope } from './telegramSink.ts';
 
 /** One track of a run, as listed. */
 export interface SendAllTrack {
@@ -31,7 +31,7 @@ export interface SendAllTrack {
 /** What {@link SendAll} needs. */
 export interface SendAllDeps {
   readonly service: MusicService;
-  readonly choices: ChoiceStore;
+  readonly jobs: MusicJobs;
   /** Most tracks one run sends (`MAX_COLLECTION_TRACKS`). */
   readonly maxTracks: number;
   readonly progressIntervalMs?: number;
@@ -84,13 +84,19 @@ export class SendAll {
     return true;
   }
 
-  /** Stops `userId`'s run: the current track is cancelled, the rest not started. False when none runs. */
-  stop(userId: number): boolean {
+  /**
+   * Stops `userId`'s run: the current track is cancelled, the rest not started. The run may be
+   * another instance's (the Stop press reached this one): cancelling its current track, a
+   * `batch` job, ends it there. False when none runs.
+   */
+  async stop(userId: number): Promise<boolean> {
     const run = this.#runs.get(userId);
-    if (!run || run.stopped) return false;
-    run.stopped = true;
-    if (run.jobId) this.d.service.queue.cancel(run.jobId, userId);
-    return true;
+    if (run && !run.stopped) {
+      run.stopped = true;
+      if (run.jobId) await this.d.jobs.cancel(run.jobId, userId);
+      return true;
+    }
+    return this.d.jobs.cancelBatch(userId);
   }
 
   async #go(origin: RequestOrigin, tracks: readonly SendAllTrack[], run: Run): Promise<void> {
@@ -109,7 +115,7 @@ export class SendAll {
     for (const [i, track] of tracks.entries()) {
       if (run.stopped) break;
       progress?.update(line(i, track), markup);
-      const outcome = await this.#one(scope, origin.userId, track.link, run);
+      const outcome = await this.#one(scope, origin, track.link, run);
       if (outcome === 'sent') sent++;
       else if (outcome !== 'stopped') failed.push({ name: track.name, reason: t(`music-send-all-reason-${outcome}`) });
     }
@@ -123,66 +129,46 @@ export class SendAll {
   }
 
   /** One track: from the cache, else as a queue job; what became of it. */
-  async #one(scope: ChatScope, userId: number, link: MusicLink, run: Run): Promise<'sent' | 'stopped' | string> {
-    const { service } = this.d;
+  async #one(scope: ChatScope, origin: RequestOrigin, link: MusicLink, run: Run): Promise<'sent' | 'stopped' | string> {
+    const { service, jobs } = this.d;
     const hit = link.needsRedirect ? undefined : await service.cached(link.key).catch(() => undefined);
     if (hit && (await sendCachedAudio(scope, hit, link).catch(() => false))) {
       service.metrics.cacheHit('key');
       return 'sent';
     }
-    let result: 'sent' | 'stopped' | string = 'failed';
-    const sink = new RunSink(new TelegramSink(scope, undefined, { inline_keyboard: [] }, this.d.choices));
-    const spec = {
-      run: async (signal: AbortSignal) => {
-        try {
-          await service.run({ link, userId }, sink, signal);
-          result = sink.sent ? 'sent' : 'no-match';
-        } catch (err) {
-          result = outcomeOf(err);
-        }
-      },
-      onDropped: (reason: MusicError) => void (result = outcomeOf(reason)),
-    };
-    let submitted = service.queue.submit(userId, spec);
+    const jobId = randomUUID();
+    const job = {
+      userId: origin.userId,
+      locale: origin.locale,
+      target: { kind: 'batch', chatId: origin.chatId },
+      what: { link: { url: link.url, original: link.original, key: link.key } },
+    } as const;
+    const submit = () => jobs.submit(jobId, job, origin.api).catch(() => ({ accepted: false, reason: 'closed' }) as const);
+    let submitted = await submit();
     // The user's other requests fill their queue places: wait for one to end, as a person would.
     for (let waited = 0; !submitted.accepted && submitted.reason === 'busy' && !run.stopped && waited < BUSY_WAIT_MS; waited += BUSY_POLL_MS) {
       await new Promise((r) => setTimeout(r, BUSY_POLL_MS));
-      submitted = service.queue.submit(userId, spec);
+      submitted = await submit();
     }
     if (run.stopped && !submitted.accepted) return 'stopped';
     if (!submitted.accepted) {
       if (submitted.reason === 'closed') run.stopped = true; // shutting down: the rest would fail too
       return 'failed';
     }
-    run.jobId = submitted.job.id;
-    if (run.stopped) service.queue.cancel(submitted.job.id, userId);
-    await submitted.job.done;
+    run.jobId = jobId;
+    if (run.stopped) await jobs.cancel(jobId, origin.userId);
+    const end = await jobs.ended(jobId).catch((): JobEnd => ({ status: 'failed', code: 'MUSIC_UNKNOWN_JOB' }));
     run.jobId = undefined;
-    return result;
+    return outcomeOf(end, run);
   }
 }
 
-function outcomeOf(err: unknown): string {
-  if (err instanceof MusicError) return err.code === 'MUSIC_CANCELLED' ? 'stopped' : (REASON[err.code] ?? 'failed');
-  return 'failed';
-}
-
-/**
- * The chat's sink without its choice messages: an unsure match or a nested collection is
- * not sent (see the module comment), the rest is shown as for a single request.
- */
-class RunSink implements MusicSink {
-  sent = false;
-  constructor(private readonly chat: TelegramSink) {}
-  stage(): void {}
-  async sendCached(...args: Parameters<MusicSink['sendCached']>): Promise<boolean> {
-    return (this.sent = await this.chat.sendCached(...args));
+/** What the summary says of a track's job end; a cancelled one (Stop, on any instance) stops the run. */
+function outcomeOf(end: JobEnd, run: Run): string {
+  if (end.status === 'done') return 'sent';
+  if (end.status === 'cancelled' || end.code === 'MUSIC_CANCELLED') {
+    run.stopped = true;
+    return 'stopped';
   }
-  async sendFile(...args: Parameters<MusicSink['sendFile']>): Promise<string | undefined> {
-    const id = await this.chat.sendFile(...args);
-    this.sent = true;
-    return id;
-  }
-  async choose(): Promise<void> {}
-  async collection(): Promise<void> {}
+  return REASON[end.code as MusicErrorCode] ?? 'failed';
 }

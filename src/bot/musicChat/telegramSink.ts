@@ -123,7 +123,7 @@ export class TelegramSink implements MusicSink {
   }
 
   async choose(track: TrackInfo, candidates: readonly Candidate[], link: MusicLink): Promise<void> {
-    const id = this.choices.put({ kind: 'candidates', link, track, candidates });
+    const id = await this.choices.put({ kind: 'candidates', link, track, candidates });
     // Title · uploader · length; a bare YouTube Music entry the matcher could not describe
     // has no uploader or length (and, from yt-dlp before 2024, no title: its URL stands in).
     const rows: InlineKeyboardButton[][] = candidates.map((c, i) => [
@@ -138,7 +138,7 @@ export class TelegramSink implements MusicSink {
     this.outcome = 'collection';
     if (items.length === 0) return this.#show(this.scope.t('music-collection-empty', { title }));
     const names = items.map((item) => `${item.artists.length > 0 ? `${item.artists.join(', ')} — ` : ''}${item.title}`);
-    const id = this.choices.put({ kind: 'collection', links: items.map((i) => i.link), names });
+    const id = await this.choices.put({ kind: 'collection', links: items.map((i) => i.link), names });
     const rows: InlineKeyboardButton[][] = items.map((item, i) => [{ text: label([`${i + 1}. ${names[i]}`, clock(item.durationSec)]), callback_data: pickData(id, i) }]);
     // "Send all" first: an album is usually wanted whole. One track needs no such button.
     if (items.length > 1) rows.unshift([{ text: this.scope.t('music-button-send-all', { count: items.length }), callback_data: sendAllData(id) }]);

@@ -23,6 +23,16 @@ export const MUSIC_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE ${s}.audio_cache_salt (id boolean PRIMARY KEY DEFAULT true CHECK (id), salt text NOT NULL);
     `,
   },
+  {
+    version: 2,
+    name: 'choices offered on buttons',
+    // The worker that offers a choice and the web instance that gets the press are different
+    // processes (src/bot/musicChat/pgChoiceStore.ts); rows older than the TTL are swept by age.
+    sql: (s) => `
+      CREATE TABLE ${s}.choices (id text COLLATE "C" PRIMARY KEY, choice jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+      CREATE INDEX choices_created_at ON ${s}.choices (created_at);
+    `,
+  },
 ];
 
 /** The schema of the music module's tables. */

@@ -73,14 +73,21 @@ export class DownloadQueue {
     return 1 + this.#o.perUserWaiting;
   }
 
-  /** Adds a job, or refuses it when the user already has a running one and a full line. */
-  submit(userId: number, spec: JobSpec): SubmitResult {
+  /** Jobs `userId` has running or waiting. */
+  jobsOf(userId: number): number {
+    return this.#waiting.filter((e) => e.userId === userId).length + [...this.#running.values()].filter((e) => e.userId === userId).length;
+  }
+
+  /**
+   * Adds a job (under `options.id` when given, else a new one), or refuses it when the user
+   * already has a running one and a full line.
+   */
+  submit(userId: number, spec: JobSpec, options: { readonly id?: string } = {}): SubmitResult {
     if (this.#closed) return { accepted: false, reason: 'closed' };
-    const mine = this.#waiting.filter((e) => e.userId === userId).length + [...this.#running.values()].filter((e) => e.userId === userId).length;
-    if (mine >= this.perUserLimit) return { accepted: false, reason: 'busy' };
+    if (this.jobsOf(userId) >= this.perUserLimit) return { accepted: false, reason: 'busy' };
     let settle!: () => void;
     const done = new Promise<void>((resolve) => (settle = resolve));
-    const entry: Entry = { id: (++this.#next).toString(36), userId, spec, controller: new AbortController(), running: false, settle, done };
+    const entry: Entry = { id: options.id ?? (++this.#next).toString(36), userId, spec, controller: new AbortController(), running: false, settle, done };
     this.#waiting.push(entry);
     this.#pump();
     const queue = this;
