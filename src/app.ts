@@ -20,6 +20,10 @@
  */
 import { createBot, type BotApp, type BotOptions } from './bot/createBot.ts';
 import { createMusicPort } from './bot/musicChat/musicPort.ts';
+import { MemoryChoiceStore, type ChoiceStore } from './bot/musicChat/choiceStore.ts';
+import { MusicJobRunner } from './bot/musicChat/jobRunner.ts';
+import { PgChoiceStore } from './bot/musicChat/pgChoiceStore.ts';
+import { PgMusicJobs } from './bot/musicChat/pgMusicJobs.ts';
 import { NotifierRelay } from './bot/notifier.ts';
 import { CALLBACK_PATH, type Config } from './config.ts';
 import { createCallbackRoute } from './http/callbackRoute.ts';
@@ -32,7 +36,7 @@ import { LinkService } from './link/linkService.ts';
 import { linkProjections } from './link/projections.ts';
 import type { Logger } from './log.ts';
 import { createLrclibClient } from './lyrics/lrclib.ts';
-import { createMusicService } from './music/musicService.ts';
+import { createMusicService, type MusicServiceOptions } from './music/musicService.ts';
 import { writeBackup } from './backup/backup.ts';
 import { startControlServer } from './backup/controlSocket.ts';
 import { controlSocketPath } from './storage/dataDir.ts';
@@ -82,6 +86,8 @@ export interface AppOptions {
   processMetrics?: boolean;
   /** Delay between an append that shredded a data key and the vault compaction (default 60 s). */
   vaultCompactionDelayMs?: number;
+  /** The music service's knobs without variables (tests point YouTube pages at a local server). */
+  music?: MusicServiceOptions;
 }
 
 /** How long waiting for in-flight work may take in all, unless `stop()` is told otherwise. */
@@ -100,6 +106,10 @@ type StopStepName = (typeof STOP_ORDER)[number];
 export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<RunningApp> {
   for (const feature of Object.values(config.features)) if (!feature.enabled) logger.info(feature.reason);
 
+  const { role } = config;
+  // A download worker takes no updates and no OAuth callbacks: it runs queued jobs only.
+  const takesUpdates = role !== 'worker';
+  logger.info({ role }, 'starting');
   const storage = await openStorage(config, logger);
   const { store, vault } = storage.links;
   const steps = new Map<StopStepName, ShutdownStep>();
@@ -160,9 +170,35 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     // The file_id cache lives with the rest of the storage, so backups include it.
     // The text search also asks Spotify's catalogue, with the app's token, when Spotify is configured.
     const spotifySearch = accounts && { apiUrl: sc.apiUrl, appToken: (o?: { forceRefresh?: boolean }) => accounts.clientCredentialsToken(o) };
-    const music = createMusicService({ config, cache: storage.audioCache, spotify, ...(spotifySearch && { spotifySearch }), ...(lyrics && { lyrics }), logger, metrics: metrics.music });
+    const music = createMusicService({ config, cache: storage.audioCache, spotify, ...(spotifySearch && { spotifySearch }), ...(lyrics && { lyrics }), logger, metrics: metrics.music, ...(options.music && { options: options.music }) });
     metrics.watchMusicQueue(() => music.queue.stats());
-    stopStep('downloads', 'wait', () => music.queue.idle()); // let jobs in hand finish…
+    // With PostgreSQL, choices and the download queue are shared: the worker that offers a
+    // choice, or runs a job, is rarely the instance that took the update.
+    const { database } = storage;
+    const choices: ChoiceStore = database ? new PgChoiceStore(database.pool, { schema: database.musicSchema }) : new MemoryChoiceStore();
+    const storageChatId = config.telegram.storageChatId;
+    // The bot is built below; jobs read its Bot API (flood control, retries) when they run.
+    let botApi: (() => BotApp['bot']['api']) | undefined;
+    const runner = new MusicJobRunner({ api: () => botApi!(), service: music, choices, limits: music.limits, ...(storageChatId !== undefined && { storageChatId }) });
+    const jobs = database
+      ? await PgMusicJobs.open({
+          connectionString: config.storage.database!.url,
+          schema: `${config.storage.database!.schema}_queue`,
+          globalConcurrency: config.music.downloadGlobalConcurrency ?? 4,
+          runner,
+          logger: logger.child({ module: 'queue' }),
+        })
+      : undefined;
+    if (jobs) {
+      // Read from the database at scrape time: every instance reports the same shared depth.
+      metrics.gauge('music_shared_queue_jobs', 'Download jobs running and waiting in the shared PostgreSQL queue (the same in every instance)', ['state'], async () => {
+        const c = await jobs.counts();
+        return [[{ state: 'running' }, c.running], [{ state: 'waiting' }, c.waiting]];
+      });
+      if (role !== 'web') jobs.work(config.music.downloadConcurrency);
+      // A stopping worker lets its jobs finish within the grace period, then hands them back.
+      stopStep('downloads', 'close', (remaining) => jobs.close(Math.max(0, remaining - 1_000)));
+    } else stopStep('downloads', 'wait', () => music.queue.idle()); // let jobs in hand finish…
     stopStep('music', 'close', () => music.close()); // …then abort what is left
     // yt-dlp's version (and with YTDLP_AUTO_UPDATE=1 its update), now and weekly, in the
     // background: start-up does not wait for it. A pip run in progress gets a little time to
@@ -170,22 +206,25 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     const ytdlp = startYtDlpUpkeep({ path: config.music.ytdlpPath, autoUpdate: config.music.ytdlpAutoUpdate ?? false, logger: logger.child({ module: 'yt-dlp' }) });
     stopStep('ytdlp', 'close', (remaining) => ytdlp.stop(Math.min(remaining, 10_000)));
 
-    const bot = createBot({ config, links, spotify, music: createMusicPort(music, { ...(config.telegram.storageChatId !== undefined && { storageChatId: config.telegram.storageChatId }) }), ...(lyrics && { lyrics }), logger, ...(options.bot ? { options: options.bot } : {}) });
-    const updates = trackUpdates(bot, (type, outcome) => metrics.updates.inc({ type, outcome }));
-    metrics.gauge('telegram_updates_in_flight', 'Telegram updates being handled right now', [], () => updates.inFlight());
+    const musicPort = createMusicPort(music, { choices, ...(jobs ? { jobs } : {}), ...(storageChatId !== undefined && { storageChatId }) });
+    const bot = createBot({ config, links, spotify, music: musicPort, ...(lyrics && { lyrics }), logger, ...(options.bot ? { options: options.bot } : {}) });
+    botApi = () => bot.bot.api;
+    const updates = takesUpdates ? trackUpdates(bot, (type, outcome) => metrics.updates.inc({ type, outcome })) : undefined;
+    if (updates) metrics.gauge('telegram_updates_in_flight', 'Telegram updates being handled right now', [], () => updates.inFlight());
     relay.connect(bot.notifier);
 
     // The callback page names the bot (t.me/<username>), known only once getMe has answered.
     let callback: Route | undefined;
     const routes = [
       ...createHealthRoutes({
-        readiness: async () => ({ ...(await storage.readiness()), bot: bot.isConnected() }),
+        // A worker is ready when its database answers: it never talks to Telegram unasked.
+        readiness: async () => ({ ...(await storage.readiness()), ...(takesUpdates && { bot: bot.isConnected() }) }),
         details: () => spotifyHealth.details(),
         logger,
       }),
       createMetricsRoute(metrics),
-      ...(links ? [untilReady(CALLBACK_PATH, () => callback)] : []),
-      ...(bot.webhookRoute ? [bot.webhookRoute] : []),
+      ...(links && takesUpdates ? [untilReady(CALLBACK_PATH, () => callback)] : []),
+      ...(bot.webhookRoute && takesUpdates ? [bot.webhookRoute] : []),
     ];
     const http = createHttpServer({ host: config.http.host, port: config.http.port, routes, logger: logger.child({ module: 'http' }) });
     const { port } = await http.listen();
@@ -203,6 +242,11 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       : undefined;
     if (control) stopStep('control', 'close', (remaining) => control.close(Math.min(remaining, 5_000)));
 
+    if (!takesUpdates) {
+      logger.info({ concurrency: config.music.downloadConcurrency }, 'download worker started');
+      let stopping: Promise<ShutdownReport> | undefined;
+      return { storage, http, bot, links, metrics, port, stop: (opts = {}) => (stopping ??= stopAll(opts.graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS)) };
+    }
     // The benchmark gives botInfo and has no Bot API to ask.
     if (!bot.bot.isInited()) {
       const { token, apiRoot } = config.telegram;
@@ -214,7 +258,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     if (links) stopStep('links', 'wait', () => links.stop());
     await bot.start();
     stopStep('bot', 'wait', () => bot.stop());
-    stopStep('updates', 'wait', () => updates.idle());
+    stopStep('updates', 'wait', () => updates!.idle());
 
     let stopping: Promise<ShutdownReport> | undefined;
     return {

@@ -73,12 +73,17 @@ const userIdList = z
   .refine((s) => s.split(',').every((p) => /^\s*\d{1,15}\s*$/.test(p)), 'must be a comma-separated list of numeric Telegram user ids')
   .transform((s) => s.split(',').map((p) => Number(p.trim())));
 
+/** What one process does (see {@link Config.role}). */
+export const BOT_ROLES = ['all', 'web', 'worker'] as const;
+export type BotRole = (typeof BOT_ROLES)[number];
+
 const envSchema = z.object({
   BOT_TOKEN: z
     .string({ error: 'is missing: the bot token from @BotFather, like 123456789:AA…' })
     .regex(/^\d{5,}:[A-Za-z0-9_-]{30,}$/, 'must look like 123456789:AA… (the token from @BotFather)'),
   TELEGRAM_API_ROOT: withDefault(httpUrl('the Bot API root'), 'https://api.telegram.org'),
   BOT_MODE: withDefault(z.enum(['polling', 'webhook'], { error: 'must be "polling" or "webhook"' }), 'polling'),
+  BOT_ROLE: withDefault(z.enum(BOT_ROLES, { error: 'must be "all", "web" or "worker"' }), 'all'),
   WEBHOOK_SECRET: opt(
     z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A-Z, a-z, 0-9, _ and -'),
   ),
@@ -142,6 +147,8 @@ const envSchema = z.object({
   MAX_TRACK_SECONDS: withDefault(intIn(10, 24 * 3600), '1200'),
   MAX_UPLOAD_MB: withDefault(intIn(1, 2000), '50'),
   DOWNLOAD_CONCURRENCY: withDefault(intIn(1, 16), '2'),
+  // With DATABASE_URL: jobs running at once across every worker process.
+  DOWNLOAD_GLOBAL_CONCURRENCY: withDefault(intIn(1, 256), '4'),
   // A list message holds at most 100 buttons: one per track and "Send all".
   MAX_COLLECTION_TRACKS: withDefault(intIn(1, 99), '25'),
   LOG_LEVEL: withDefault(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }), 'info'),
@@ -203,10 +210,18 @@ export interface Config {
     readonly lrclibApiUrl?: string;
     readonly maxTrackSeconds: number;
     readonly maxUploadMb: number;
+    /** `DOWNLOAD_CONCURRENCY`: jobs this process runs at once. */
     readonly downloadConcurrency: number;
+    /** `DOWNLOAD_GLOBAL_CONCURRENCY`: with `DATABASE_URL`, jobs running at once across every worker (default 4). */
+    readonly downloadGlobalConcurrency?: number;
     /** `MAX_COLLECTION_TRACKS`: tracks an album's or playlist's list shows and "Send all" sends (default 25). */
     readonly maxCollectionTracks?: number;
   };
+  /**
+   * `BOT_ROLE`: `all` (default) does everything in one process; `web` takes updates and OAuth
+   * callbacks and queues downloads; `worker` only runs downloads. `web` and `worker` need `DATABASE_URL`.
+   */
+  readonly role: BotRole;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly features: {
     /** Spotify metadata with the app's own token (needs the client id and secret). */
@@ -245,6 +260,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (env.BOT_MODE?.trim() === 'webhook') {
     if (!set('WEBHOOK_SECRET')) problems.push('WEBHOOK_SECRET is required when BOT_MODE=webhook (16–256 characters of A-Z, a-z, 0-9, _ and -)');
     if (!set('PUBLIC_BASE_URL')) problems.push('PUBLIC_BASE_URL is required when BOT_MODE=webhook (the public HTTPS base Telegram posts to)');
+  }
+  const role = env.BOT_ROLE?.trim();
+  if ((role === 'web' || role === 'worker') && !set('DATABASE_URL')) {
+    problems.push(`BOT_ROLE=${role} needs DATABASE_URL: web and worker processes share the event log and the download queue in PostgreSQL`);
   }
   if (set('SPOTIFY_CLIENT_ID') !== set('SPOTIFY_CLIENT_SECRET')) {
     const missing = set('SPOTIFY_CLIENT_ID') ? 'SPOTIFY_CLIENT_SECRET' : 'SPOTIFY_CLIENT_ID';
@@ -302,8 +321,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxTrackSeconds: e.MAX_TRACK_SECONDS,
       maxUploadMb: e.MAX_UPLOAD_MB,
       downloadConcurrency: e.DOWNLOAD_CONCURRENCY,
+      downloadGlobalConcurrency: e.DOWNLOAD_GLOBAL_CONCURRENCY,
       maxCollectionTracks: e.MAX_COLLECTION_TRACKS,
     },
+    role: e.BOT_ROLE,
     logLevel: e.LOG_LEVEL,
     features: {
       spotify,

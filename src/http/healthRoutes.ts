@@ -10,11 +10,11 @@ import type { Logger } from 'pino';
 import { TEXT } from './responses.ts';
 import type { Route } from './route.ts';
 
-/** Each part of readiness; `dataDir` and `bot` are required, more may be added. */
+/** Each part of readiness; `dataDir` is required, `bot` is absent in a download worker, more may be added. */
 export interface ReadinessReport {
   readonly dataDir: boolean;
-  readonly bot: boolean;
-  readonly [part: string]: boolean;
+  readonly bot?: boolean;
+  readonly [part: string]: boolean | undefined;
 }
 
 /** Options of {@link createHealthRoutes}. */

@@ -58,6 +58,8 @@ export interface AppStorage {
   readonly level?: EventStore<LinkEvent>;
   /** The PostgreSQL store (its pool answers readiness). */
   readonly postgres?: PostgresEventStore<LinkEvent>;
+  /** Set on PostgreSQL: its pool and where the music module's tables are (shared choices). */
+  readonly database?: { readonly pool: pg.Pool; readonly musicSchema: string };
   /** Set on PostgreSQL: what the link service needs when other processes write the same log. */
   readonly shared?: SharedLog;
   /** The log's head position (metrics). */
@@ -108,7 +110,8 @@ export async function openStorage(config: Config, logger: Logger): Promise<AppSt
   pool.on('error', (err) => logger.warn({ err: { code: (err as { code?: string }).code, message: err.message } }, 'PostgreSQL connection lost'));
   let lock: pg.PoolClient | undefined;
   try {
-    if (config.telegram.mode === 'polling') {
+    // Only a process that takes updates competes for getUpdates: a download worker never does.
+    if (config.telegram.mode === 'polling' && config.role !== 'worker') {
       lock = await pool.connect();
       const { rows } = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`musicbot:polling:${schema}`]);
       if (!rows[0]?.ok) throw new DatabaseInUseError(where);
@@ -125,6 +128,7 @@ export async function openStorage(config: Config, logger: Logger): Promise<AppSt
         links: { store, vault },
         audioCache: await openPostgresAudioCache(pool, storage.database.musicSchema),
         postgres: store,
+        database: { pool, musicSchema: storage.database.musicSchema },
         shared: { refreshLock },
         headPosition: () => store.headPosition(),
         // DATA_DIR still holds yt-dlp's cache, but nothing the bot cannot lose: only the database counts.
