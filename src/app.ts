@@ -12,6 +12,10 @@
  * probes get `/readyz` 503 while Telegram cannot be reached; until `getMe` has answered, the
  * OAuth callback answers 503 (it needs the bot's username) and the webhook route 503 too.
  *
+ * Roles (`BOT_ROLE`, docs/operations.md#scale-out): `all` starts all of the above; `web` the same
+ * but its downloads are queued in PostgreSQL for workers; `worker` stops after the HTTP server
+ * (health and metrics only): no Telegram start-up, no sweeper, no updates, only queued downloads.
+ *
  * Stop (`stop()`, see `src/lifecycle/shutdown.ts`): stop taking updates (polling or webhook) →
  * wait for updates in hand → close HTTP (in-flight callbacks finish) → control socket →
  * downloads → yt-dlp upkeep → link lanes and sweeper → vault compaction → storage. Waiting
@@ -195,7 +199,6 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
         const c = await jobs.counts();
         return [[{ state: 'running' }, c.running], [{ state: 'waiting' }, c.waiting]];
       });
-      if (role !== 'web') jobs.work(config.music.downloadConcurrency);
       // A stopping worker lets its jobs finish within the grace period, then hands them back.
       stopStep('downloads', 'close', (remaining) => jobs.close(Math.max(0, remaining - 1_000)));
     } else stopStep('downloads', 'wait', () => music.queue.idle()); // let jobs in hand finish…
@@ -209,6 +212,8 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     const musicPort = createMusicPort(music, { choices, ...(jobs ? { jobs } : {}), ...(storageChatId !== undefined && { storageChatId }) });
     const bot = createBot({ config, links, spotify, music: musicPort, ...(lyrics && { lyrics }), logger, ...(options.bot ? { options: options.bot } : {}) });
     botApi = () => bot.bot.api;
+    // Only now: a job taken earlier would find no Bot API to report with.
+    if (jobs && role !== 'web') jobs.work(config.music.downloadConcurrency);
     const updates = takesUpdates ? trackUpdates(bot, (type, outcome) => metrics.updates.inc({ type, outcome })) : undefined;
     if (updates) metrics.gauge('telegram_updates_in_flight', 'Telegram updates being handled right now', [], () => updates.inFlight());
     relay.connect(bot.notifier);
@@ -243,6 +248,8 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     if (control) stopStep('control', 'close', (remaining) => control.close(Math.min(remaining, 5_000)));
 
     if (!takesUpdates) {
+      // A worker's link service reads tokens (Spotify metadata) but sweeps nothing: web instances do.
+      if (links) stopStep('links', 'wait', () => links.stop());
       logger.info({ concurrency: config.music.downloadConcurrency }, 'download worker started');
       let stopping: Promise<ShutdownReport> | undefined;
       return { storage, http, bot, links, metrics, port, stop: (opts = {}) => (stopping ??= stopAll(opts.graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS)) };
