@@ -145,7 +145,6 @@ async function scenario(run: Run): Promise<void> {
   await eventually(
     () => allAudioArrived(run) && run.sent.every((s) => deliveriesOf(bot, s.update.update_id).some(is2xx)) && progressLeft(run).length === 0,
     () => `unanswered updates: ${run.sent.filter((s) => !deliveriesOf(bot, s.update.update_id).some(is2xx)).length}, missing audio: ${run.sent.filter((s) => s.video && answers(bot, run.fromSeq, run.sent).audioFor(s.update.message!.message_id).length === 0).map((s) => s.video).join(' ')}, progress left: ${progressLeft(run).join(', ')}, LB refused: ${JSON.stringify([...lb.refused])}`,
-    45_000,
   );
 }
 

@@ -76,6 +76,8 @@ export async function startFleet(plan: FleetPlan, envOf: (role: BotRole) => Reco
       TMPDIR: join(dir, 'tmp'),
     };
     const main = spawnMain(env, dir);
+    // A test process that dies of an error must not leave bots answering webhooks behind it.
+    process.once('exit', () => main.child.exitCode === null && main.child.signalCode === null && main.child.kill('SIGKILL'));
     const member = { name, role, port, base: `http://127.0.0.1:${port}`, pid: main.child.pid!, main, alive: true };
     void main.exited.then(() => (member.alive = false));
     members.push(member);

@@ -85,10 +85,11 @@ export const is2xx = (status: number) => status >= 200 && status <= 299;
 
 /**
  * Polls `check` until it holds. The conditions span the fakes and other processes, none of
- * which has one event for "everything arrived"; the deadline only guards against a hang and
- * says what was still missing – timing is never part of a verdict.
+ * which has one event for "everything arrived"; the deadline (generous: other test files load
+ * the machine too) only guards against a hang and says what was still missing – timing is
+ * never part of a verdict.
  */
-export async function eventually(check: () => boolean, what: () => string, timeoutMs = 30_000): Promise<void> {
+export async function eventually(check: () => boolean, what: () => string, timeoutMs = 90_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > until) throw new Error(`still waiting after ${timeoutMs} ms: ${what()}`);
