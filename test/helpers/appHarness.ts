@@ -19,7 +19,7 @@ import type { Message, User } from 'grammy/types';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { testBotToken } from '../bot/botHarness.ts';
-import { FakeBotApi } from './fakeBotApi.ts';
+import { FakeBotApi, type FakeBotApiOptions } from './fakeBotApi.ts';
 import { startFakeSpotify, type FakeSpotify } from './fakeSpotify.ts';
 
 /** The two fakes an app runs against. */
@@ -31,9 +31,12 @@ export interface AppFakes {
 
 const alnum = (n: number) => randomBytes(n).toString('hex').slice(0, n);
 
-/** Starts the fake Bot API and a fake Spotify whose client id and secret pass the config's checks. */
-export async function startAppFakes(): Promise<AppFakes> {
-  const bot = await FakeBotApi.start({ token: testBotToken() });
+/**
+ * Starts the fake Bot API and a fake Spotify whose client id and secret pass the config's checks.
+ * `bot` adds options of the fake Bot API (e.g. `webhookSecondMs` for quick redelivery).
+ */
+export async function startAppFakes(options: { bot?: Omit<FakeBotApiOptions, 'token'> } = {}): Promise<AppFakes> {
+  const bot = await FakeBotApi.start({ ...options.bot, token: testBotToken() });
   const spotify = await startFakeSpotify({ clientId: alnum(32), clientSecret: alnum(32) });
   return {
     bot,

@@ -87,6 +87,11 @@ export interface FakeSpotify {
 
   /** Turns refresh-token rotation on (single-use refresh tokens) or off (refresh omits it). */
   setRotation(on: boolean): void;
+  /**
+   * The lifetime of access tokens issued from now on (`expires_in`); tokens already issued keep
+   * theirs. A short one at login makes a link whose token has expired by the time it is used.
+   */
+  setAccessTokenTtl(seconds: number): void;
   /** Makes every access token (of one user, or all) answer 401 from now on. */
   expireAccessTokens(userId?: string): void;
   /** Makes every refresh token (of one user, or all) answer `invalid_grant` (the 6-month expiry). */
@@ -222,6 +227,9 @@ export async function startFakeSpotify(opts: FakeSpotifyOptions = {}): Promise<F
     },
     setRotation(on) {
       s.rotation = on;
+    },
+    setAccessTokenTtl(seconds) {
+      s.accessTokenTtlSec = seconds;
     },
     expireAccessTokens(userId) {
       for (const g of s.accessTokens.values()) if (userId === undefined || g.user === userId) g.revoked = true;
