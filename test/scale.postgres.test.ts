@@ -26,15 +26,8 @@ import { freshDatabase } from './helpers/postgresCluster.ts';
 import { runReplay } from './helpers/runReplay.ts';
 import { answers, deliveriesOf, eventually, is2xx, linkText, listeners, videoId, type Listener, type SentUpdate } from './helpers/scaleScenario.ts';
 
-/**
- * The switch for the worker half. False runs today's code: two webhook bots in the default
- * role (BOT_ROLE unset = all), each downloading what its own updates ask for, no worker; the
- * web is then killed only once the downloads are done (a killed `all` process loses its
- * downloads in hand: the gap the shared queue closes). True – once BOT_ROLE lands – runs two
- * `BOT_ROLE=web` and two `BOT_ROLE=worker` processes, and both kills happen while downloads run.
- */
-const SPLIT_ROLES = false;
-const PLAN: FleetPlan = SPLIT_ROLES ? { webs: 2, webRole: 'web', workers: 2 } : { webs: 2, webRole: 'all', workers: 0 };
+/** Two `BOT_ROLE=web` processes behind the balancer and two `BOT_ROLE=worker` processes. */
+const PLAN: FleetPlan = { webs: 2, webRole: 'web', workers: 2 };
 
 const SECRET = 'scale-hook-secret-0123456789';
 /** Telegram's retry waits (2, 4, 8 … s) in 20 ms steps. */
@@ -55,7 +48,7 @@ interface Run {
   fromSeq: number;
   /** Refresh-token grants of the victim when its web was killed. */
   victimRefreshesAtKill: number;
-  /** What the killed worker held at the gate when it died (empty without workers). */
+  /** What the killed worker held at the gate when it died. */
   killedWorkerHeld: GateVisit[];
   killedWorkerPid?: number;
   killedWebPid: number;
@@ -119,28 +112,18 @@ async function scenario(run: Run): Promise<void> {
     () => others.every((p) => answers(bot, run.fromSeq, run.sent).nowRepliesIn(p.tg.id).length > 0),
     () => `a /now answer for ${others.filter((p) => answers(bot, run.fromSeq, run.sent).nowRepliesIn(p.tg.id).length === 0).length} listeners`,
   );
-  const downloaders = SPLIT_ROLES ? fleet.workers : fleet.webs;
   await eventually(
-    () => downloaders.every((d) => gate.held().some((h) => h.pid === d.pid)),
+    () => fleet.workers.every((d) => gate.held().some((h) => h.pid === d.pid)),
     () => `downloads in hand at every downloader; held: ${JSON.stringify(gate.held())}`,
   );
 
-  if (SPLIT_ROLES) {
-    await killVictimWeb(run);
-    const worker = fleet.workers.find((w) => gate.held().some((h) => h.pid === w.pid))!;
-    run.killedWorkerHeld = gate.held().filter((h) => h.pid === worker.pid);
-    run.killedWorkerPid = worker.pid;
-    await fleet.kill(worker);
-    sendWave(run);
-    gate.open();
-  } else {
-    run.killedWorkerHeld = [];
-    gate.open();
-    // Ended, not only sent: a job removes its progress message after the audio.
-    await eventually(() => allAudioArrived(run) && progressLeft(run).length === 0, () => `every job ended before the web is killed; progress left: ${progressLeft(run).join(', ')}`);
-    await killVictimWeb(run);
-    sendWave(run);
-  }
+  await killVictimWeb(run);
+  const worker = fleet.workers.find((w) => gate.held().some((h) => h.pid === w.pid))!;
+  run.killedWorkerHeld = gate.held().filter((h) => h.pid === worker.pid);
+  run.killedWorkerPid = worker.pid;
+  await fleet.kill(worker);
+  sendWave(run);
+  gate.open();
 
   await eventually(
     () => allAudioArrived(run) && run.sent.every((s) => deliveriesOf(bot, s.update.update_id).some(is2xx)) && progressLeft(run).length === 0,
@@ -244,11 +227,9 @@ Scale('every requested audio arrives once, also those the killed worker held', (
     assert.ok(String(audio[0]!.params.caption).includes(s.video!), `the audio of ${s.video} is that link's`);
   }
   assert.is(links.length, 70, 'fifty listeners, five with three links, five with the popular one too, five after the kills');
-  if (SPLIT_ROLES) {
-    assert.ok(run.killedWorkerHeld.length > 0, 'the worker died with downloads in hand');
-    for (const h of run.killedWorkerHeld) {
-      assert.ok(run.gate.visits.some((v) => v.video === h.video && v.pid !== run.killedWorkerPid), `${h.video} was downloaded again by a worker that lives`);
-    }
+  assert.ok(run.killedWorkerHeld.length > 0, 'the worker died with downloads in hand');
+  for (const h of run.killedWorkerHeld) {
+    assert.ok(run.gate.visits.some((v) => v.video === h.video && v.pid !== run.killedWorkerPid), `${h.video} was downloaded again by a worker that lives`);
   }
 });
 
