@@ -108,6 +108,27 @@ Roles('Cancel on a waiting job: the web instance that took the press ends the me
   assert.is(fakes.bot.callsOf('sendAudio').length, 0);
 });
 
+Roles('one update delivered to two web instances (Telegram redelivering what a killed one had not acknowledged) is queued, shown and sent once', async () => {
+  await media.addPage('/watch?v=dQw4w9WgXcQ', { title: 'Night Drive', artist: 'Aurora Lane', seconds: 3 });
+  const hook = { BOT_MODE: 'webhook', WEBHOOK_SECRET: 'hook-secret-0123456789' };
+  const webs = [await start('web', hook), await start('web', hook)];
+  await start('worker');
+  const user = fakes.bot.createUser();
+  const update = {
+    update_id: 777001,
+    message: { message_id: 4242, date: Math.floor(Date.now() / 1000), chat: { id: user.id, type: 'private' as const, first_name: user.first_name }, from: user, text: LINK },
+  };
+  for (const web of webs) {
+    assert.is(await fakes.bot.deliverWebhook(`http://127.0.0.1:${web.port}/telegram/webhook`, update, hook.WEBHOOK_SECRET), 200);
+  }
+  const audio = await fakes.bot.nextCall('sendAudio', (c) => c.params.chat_id === user.id, 60_000);
+  assert.is(audio.params.title, 'Night Drive');
+  await new Promise((r) => setTimeout(r, 1_500)); // a second job would start within this
+  assert.is(fakes.bot.callsOf('sendAudio').length, 1, 'one audio');
+  assert.is(fakes.bot.callsOf('sendMessage').filter((c) => c.params.chat_id === user.id).length, 1, 'one ⏳ message');
+  assert.is(media.downloads('/watch?v=dQw4w9WgXcQ'), 1);
+});
+
 Roles('a worker takes no updates, serves no webhook or callback, and is ready without Telegram', async () => {
   const worker = await start('worker', { BOT_MODE: 'webhook', WEBHOOK_SECRET: 'hook-secret-0123456789' });
   const base = `http://127.0.0.1:${worker.port}`;

@@ -157,7 +157,8 @@ export class PgQueue<P extends object, G> {
   }
 
   /**
-   * Adds a job for `userId`, or refuses it (`busy`) when the user already has
+   * Adds a job for `userId` (under `options.id` when given: submitting one id twice adds one
+   * job), or refuses it (`busy`) when the user already has
    * {@link perUserLimit} jobs waiting or running, in any process. Throws `QUEUE_BAD_PAYLOAD`.
    */
   async submit(userId: number, payload: P, options: { readonly id?: string } = {}): Promise<SubmitResult> {
@@ -175,6 +176,9 @@ export class PgQueue<P extends object, G> {
       );
       if ((rows[0]?.n ?? 0) >= this.perUserLimit) return { accepted: false, reason: 'busy' } as const;
       const jobId = await this.#rt.boss.send(keys.name, data.data, { group: { id: String(userId) }, db: adapter(tx), ...(options.id !== undefined && { id: options.id }) });
+      // pg-boss inserts with ON CONFLICT DO NOTHING: a job under this id exists already (the
+      // same request submitted twice), which is what the caller asked for.
+      if (!jobId && options.id !== undefined) return { accepted: true, jobId: options.id } as const;
       if (!jobId) throw new QueueError('QUEUE_CONFIG', 'pg-boss accepted no job (a queue policy that deduplicates?)');
       await this.#rt.notifyIn(tx, { t: 'wake' });
       return { accepted: true, jobId } as const;

@@ -61,6 +61,24 @@ Queue('a payload the schema refuses is refused on submit with QUEUE_BAD_PAYLOAD'
   }
 });
 
+Queue('a job submitted twice under one id (a redelivered update) is queued and run once', async () => {
+  const q = await openTestQueue(cluster.url, 'sameid');
+  try {
+    const id = '6f1c2b3a-4d5e-5f60-8a7b-9c0d1e2f3a4b';
+    assert.equal(await q.submit(5, { tag: 'first', holdMs: 0 }, { id }), { accepted: true, jobId: id });
+    assert.equal(await q.submit(5, { tag: 'again', holdMs: 0 }, { id }), { accepted: true, jobId: id });
+    assert.equal(await q.liveJobs(5), [{ id, payload: { tag: 'first', holdMs: 0 } }]);
+    assert.is(await q.status(id), 'pending');
+    const ran: string[] = [];
+    q.work(async (payload, _signal, _progress, jobId) => void ran.push(`${payload.tag} ${jobId}`), { concurrency: 2 });
+    assert.equal(await q.outcome(id), { status: 'done' });
+    assert.equal(ran, [`first ${id}`]);
+    assert.equal(await q.counts(), { waiting: 0, running: 0 });
+  } finally {
+    await q.close();
+  }
+});
+
 Queue('cancel from another process aborts the running job there, and progress reaches the submitter', async () => {
   const web = await openTestQueue(cluster.url, 'cancel');
   const worker = await spawnWorker(cluster.url, 'cancel', 1);

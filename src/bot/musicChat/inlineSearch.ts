@@ -31,7 +31,7 @@ import { pickData } from './callbackData.ts';
 import type { ChoiceStore } from './choiceStore.ts';
 import type { MusicLimits } from './errorText.ts';
 import { InlineTarget } from './inlineTarget.ts';
-import type { MusicJobs } from './musicJobs.ts';
+import { jobIdFor, type MusicJobs } from './musicJobs.ts';
 import { resultLabel } from './searchChat.ts';
 import { clock } from './telegramSink.ts';
 
@@ -103,8 +103,10 @@ export async function deliverChosen(d: InlineSearchDeps, ctx: ChosenContext): Pr
   if (!link) return target.fail('music-choice-expired');
   const hit = await d.service.cached(link.key).catch(() => undefined);
   if (hit && (await target.sendCached(hit, link).catch(() => false))) return;
+  const jobId = jobIdFor(`i:${inlineId}`);
+  if (await d.jobs.has(jobId).catch(() => false)) return; // delivered again: already queued
   const submitted = await d.jobs
-    .submit(randomUUID(), {
+    .submit(jobId, {
       userId: ctx.from.id,
       locale: ctx.locale,
       target: { kind: 'inline', inlineMessageId: inlineId, uploadChatId },

@@ -65,7 +65,7 @@ async function onMessage(d: MusicFeatureDeps, ctx: MessageContext): Promise<bool
   if (parsed.links.length > limit) {
     await ctx.reply(ctx.t('music-too-many-links', { count: parsed.links.length, taken: limit }));
   }
-  for (const link of parsed.links.slice(0, limit)) await d.requests.start(origin, link);
+  for (const [i, link] of parsed.links.slice(0, limit).entries()) await d.requests.start(origin, link, undefined, `m:${ctx.chat.id}:${msg.message_id}:${i}`);
   return true;
 }
 
@@ -108,8 +108,9 @@ async function onButton(d: MusicFeatureDeps, ctx: CallbackContext, action: Music
     return;
   }
   await ctx.answerCallbackQuery({ text: ctx.t('music-choice-started') });
-  if (choice.kind === 'candidates') await d.requests.start(origin, choice.link, { choiceId: action.choiceId, index: action.index });
-  else await d.requests.start(origin, choice.links[action.index]!);
+  const key = `c:${ctx.callbackQuery.id}`;
+  if (choice.kind === 'candidates') await d.requests.start(origin, choice.link, { choiceId: action.choiceId, index: action.index }, key);
+  else await d.requests.start(origin, choice.links[action.index]!, undefined, key);
 }
 
 /** "Send all" under a list: one run per user at a time. */

@@ -9,6 +9,7 @@
  * - `PgMusicJobs` (`pgMusicJobs.ts`): PostgreSQL's queue, shared by every instance; jobs run in
  *   whichever process is a worker.
  */
+import { createHash } from 'node:crypto';
 import type { Api } from 'grammy';
 import type { DownloadQueue } from '../../music/queue/downloadQueue.ts';
 import { MusicError } from '../../music/errors.ts';
@@ -27,6 +28,8 @@ export interface MusicJobs {
   readonly perUserLimit: number;
   /** False when `userId` has no room for another job now (a hint before sending anything; submit decides). */
   hasRoom(userId: number): Promise<boolean>;
+  /** True when a job `jobId` was queued (waiting, running or ended): a redelivered update's. */
+  has(jobId: string): Promise<boolean>;
   /**
    * Queues `job` as `jobId` (a uuid), or refuses it. `api` is the submitting update's Bot API:
    * the embedded queue runs the job with it, a PostgreSQL worker with its own.
@@ -38,6 +41,19 @@ export interface MusicJobs {
   cancelBatch(userId: number): Promise<boolean>;
   /** Resolves when the job has ended. */
   ended(jobId: string): Promise<JobEnd>;
+}
+
+/**
+ * The job id of the request `key` names (`m:<chat>:<message>:<n>` for the n-th link of a
+ * message, `c:<callback query id>` for a button press, `i:<inline message id>`): the same update
+ * delivered again – Telegram redelivers what a killed instance had not acknowledged – gives the
+ * same id, so its download is not queued (nor its ⏳ message sent) twice. A uuid (version 5
+ * layout over SHA-256), as the queue wants.
+ */
+export function jobIdFor(key: string): string {
+  const h = createHash('sha256').update(`musicbot:job:${key}`).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** The end of a job whose work threw `err` (or was dropped for it). */
@@ -67,6 +83,10 @@ export class LocalMusicJobs implements MusicJobs {
 
   async hasRoom(userId: number): Promise<boolean> {
     return this.queue.jobsOf(userId) < this.queue.perUserLimit;
+  }
+
+  async has(jobId: string): Promise<boolean> {
+    return this.#live.has(jobId);
   }
 
   async submit(jobId: string, job: MusicJob, api: Api): Promise<JobAdmission> {

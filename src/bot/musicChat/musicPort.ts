@@ -82,7 +82,7 @@ export function createMusicPort(service: MusicService, options: MusicPortOptions
       const verdict = parseUrl(`https://open.spotify.com/track/${trackId}`);
       const origin = originOf(ctx);
       if (verdict.type !== 'link' || !origin) return;
-      await requests.start(origin, verdict.link);
+      await requests.start(origin, verdict.link, undefined, ctx.callbackQuery ? `c:${ctx.callbackQuery.id}` : undefined);
     },
     async cachedAudio(spotifyTrackId: string): Promise<string | undefined> {
       if (!/^[A-Za-z0-9]{22}$/.test(spotifyTrackId)) return undefined;

@@ -14,7 +14,7 @@ import type { MusicLink } from '../../music/links/index.ts';
 import type { MusicService } from '../../music/musicService.ts';
 import { cancelMarkup, WAITING_KEY } from './jobRunner.ts';
 import type { MusicJob } from './musicJob.ts';
-import type { MusicJobs } from './musicJobs.ts';
+import { jobIdFor, type MusicJobs } from './musicJobs.ts';
 import { ProgressMessage, type ProgressClock } from './progressMessage.ts';
 import { sendCachedAudio, type ChatScope } from './telegramSink.ts';
 
@@ -52,7 +52,7 @@ export class MusicRequests {
    * Starts one request. Resolves once it is answered from the cache, queued (its progress
    * message sent) or refused as "please wait"; the audio follows on its own.
    */
-  async start(origin: RequestOrigin, link: MusicLink, picked?: PickedChoice): Promise<void> {
+  async start(origin: RequestOrigin, link: MusicLink, picked?: PickedChoice, requestKey?: string): Promise<void> {
     const { service, jobs } = this.o;
     const scope: ChatScope = { api: origin.api, chatId: origin.chatId, t: origin.t, logger: service.logger, ...(origin.replyTo !== undefined && { replyTo: origin.replyTo }) };
     if (!picked && !link.needsRedirect) {
@@ -71,8 +71,10 @@ export class MusicRequests {
       await origin.api.sendMessage(origin.chatId, busyText(), reply).catch(() => undefined);
       return;
     }
-    // The Cancel button names the job, so the id is chosen before the message and the job.
-    const jobId = randomUUID();
+    // The Cancel button names the job, so the id is chosen before the message and the job; an
+    // update delivered again (see `jobIdFor`) finds its job already queued and does nothing.
+    const jobId = requestKey === undefined ? randomUUID() : jobIdFor(requestKey);
+    if (requestKey !== undefined && (await jobs.has(jobId).catch(() => false))) return;
     const progress = await ProgressMessage.send(origin.api, origin.chatId, origin.t(WAITING_KEY), cancelMarkup(origin.t, jobId), {
       intervalMs: this.o.progressIntervalMs,
       ...(origin.replyTo !== undefined && { replyTo: origin.replyTo }),

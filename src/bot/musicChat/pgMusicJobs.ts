@@ -74,6 +74,10 @@ export class PgMusicJobs implements MusicJobs {
     return (await this.queue.liveJobs(userId)).length < this.perUserLimit;
   }
 
+  async has(jobId: string): Promise<boolean> {
+    return (await this.queue.status(jobId)) !== undefined;
+  }
+
   async submit(jobId: string, job: MusicJob): Promise<JobAdmission> {
     // The job runs in a worker, with the worker's Bot API: the submitter's is not needed.
     const r = await this.queue.submit(job.userId, job, { id: jobId });
