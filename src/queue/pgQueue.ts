@@ -82,7 +82,7 @@ export interface PgQueueOptions<P extends object, G> {
 export type SubmitResult = { readonly accepted: true; readonly jobId: string } | { readonly accepted: false; readonly reason: 'busy' | 'closed' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SCHEMA = /^[a-z_][a-z0-9_]{0,40}$/;
+const SCHEMA = /^[a-z_][a-z0-9_]{0,56}$/;
 const LIVE_STATES = ['created', 'retry', 'active'];
 
 /** See the module comment. */

@@ -1,7 +1,8 @@
 /**
  * `npm run migrate`: applies every PostgreSQL migration to `DATABASE_URL` – the event log's
- * (with the vault's tables) and the music `file_id` cache's, the same ones each applies when
- * it opens – so an operator can migrate before starting new instances.
+ * (with the vault's tables) and the music module's (`file_id` cache, choices), the same ones each
+ * applies when it opens – and installs the download queue's pg-boss schema
+ * (`<schema>_queue`), so an operator can migrate before starting new instances.
  *
  *     DATABASE_URL=postgres://bot:…@db/bot npm run migrate [-- --schema eventlog --music-schema music]
  *
@@ -11,7 +12,9 @@
  */
 import pg from 'pg';
 import { migrate, MIGRATIONS, redactUrl, SCHEMA_NAME, type Migration } from '../../eventlog/postgres/index.ts';
+import { z } from 'zod';
 import { MUSIC_MIGRATIONS, MUSIC_SCHEMA } from '../music/cache/pgAudioCache.ts';
+import { PgQueue } from '../queue/pgQueue.ts';
 
 function option(argv: readonly string[], name: string, fallback: string): string | undefined {
   const at = argv.indexOf(name);
@@ -29,6 +32,7 @@ export async function runMigrate(argv: readonly string[], env: Record<string, st
     { what: 'event log', schema: option(argv, '--schema', 'eventlog'), migrations: MIGRATIONS },
     { what: 'music cache', schema: option(argv, '--music-schema', MUSIC_SCHEMA), migrations: MUSIC_MIGRATIONS },
   ];
+  const queueSchema = `${parts[0]!.schema}_queue`;
   for (const p of parts) {
     if (!p.schema || !SCHEMA_NAME.test(p.schema)) {
       out(`schema names must match ${SCHEMA_NAME}`);
@@ -47,6 +51,11 @@ export async function runMigrate(argv: readonly string[], env: Record<string, st
           : `${redactUrl(url)} ${what} (schema ${schema}): up to date (version ${latest})`,
       );
     }
+    // pg-boss installs or upgrades its own schema when it starts; opening the queue once does that
+    // (payloads are the app's business: nothing is submitted here).
+    const queue = await PgQueue.open({ connectionString: url, schema: queueSchema, name: 'downloads', payload: z.object({}), progress: z.never() });
+    await queue.close({ graceMs: 0 });
+    out(`${redactUrl(url)} download queue (schema ${queueSchema}): ready`);
     return 0;
   } catch (err) {
     // The driver's message names the problem (refused, auth failed, no such database), not the password.

@@ -50,6 +50,13 @@ Pg('npm run migrate migrates an empty database and never prints the password', a
   assert.match(lines.join('\n'), new RegExp(`applied migrations? ${MIGRATIONS.map((m) => m.version).join(', ')} \\(now at version ${latest}\\)`));
   assert.match(lines.join('\n'), /postgres:\*\*\*@/);
   assert.not.match(lines.join('\n'), /hunter2/);
+  // The download queue's tables exist before any bot starts (pg-boss's own schema).
+  assert.match(lines.at(-1)!, `download queue (schema ${schema}_queue): ready`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query<{ job: string | null }>(`SELECT to_regclass('${schema}_queue.job')::text AS job`);
+  await client.end();
+  assert.is(rows[0]!.job, `${schema}_queue.job`);
   const failed: string[] = [];
   assert.is(await runMigrate([], { DATABASE_URL: 'postgres://bot:hunter2secret@127.0.0.1:1/none' }, (l) => failed.push(l)), 1);
   assert.not.match(failed.join('\n'), /hunter2/);
