@@ -182,14 +182,14 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     const choices: ChoiceStore = database ? new PgChoiceStore(database.pool, { schema: database.musicSchema }) : new MemoryChoiceStore();
     const storageChatId = config.telegram.storageChatId;
     // The bot is built below; jobs read its Bot API (flood control, retries) when they run.
+    // Without a database the music port runs jobs in this process with the updates' own Bot API.
     let botApi: (() => BotApp['bot']['api']) | undefined;
-    const runner = new MusicJobRunner({ api: () => botApi!(), service: music, choices, limits: music.limits, ...(storageChatId !== undefined && { storageChatId }) });
-    const jobs = database
+    const jobs = config.storage.database
       ? await PgMusicJobs.open({
-          connectionString: config.storage.database!.url,
-          schema: `${config.storage.database!.schema}_queue`,
+          connectionString: config.storage.database.url,
+          schema: `${config.storage.database.schema}_queue`,
           globalConcurrency: config.music.downloadGlobalConcurrency ?? 4,
-          runner,
+          runner: new MusicJobRunner({ api: () => botApi!(), service: music, choices, limits: music.limits, ...(storageChatId !== undefined && { storageChatId }) }),
           logger: logger.child({ module: 'queue' }),
         })
       : undefined;
