@@ -17,7 +17,10 @@ export type ReplayErrorCode =
   | 'DATA_DIR_LOCKED'
   | 'COPY_UNSTABLE'
   | 'LOG_UNREADABLE'
-  | 'PROJECTION_FAILED';
+  | 'PROJECTION_FAILED'
+  | 'EXPORT_INVALID'
+  | 'TARGET_NOT_EMPTY'
+  | 'FILE_EXISTS';
 
 /**
  * A failure the CLI reports as one line (plus an optional hint) and an exit code.
