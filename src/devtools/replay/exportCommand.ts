@@ -17,7 +17,7 @@ import { once } from 'node:events';
 import { fsyncDir } from '../../backup/backup.ts';
 import { createLinkRegistry } from '../../link/linkLog.ts';
 import type { Command, CommandContext } from './command.ts';
-import { EXIT, ReplayError, usageError } from './errors.ts';
+import { asOneLine, EXIT, ReplayError, usageError } from './errors.ts';
 import { writeExport, type ExportCounts, type LineSink } from './exportWriter.ts';
 
 const fileExists = (file: string) => new ReplayError('FILE_EXISTS', `${file} already exists; nothing was written`, { hint: 'choose a new file name' });
@@ -79,6 +79,8 @@ export const exportCommand: Command = {
       counts = await reader.withSnapshot((snapshot) =>
         out === '-' ? writeExport(snapshot, registry, (line) => ctx.writeStdout(line + '\n')) : toFile(out, (sink) => writeExport(snapshot, registry, sink)),
       );
+    } catch (err) {
+      throw asOneLine(err, 'EXPORT_FAILED', `the export to ${out === '-' ? 'stdout' : out} failed; no file was written`);
     } finally {
       await reader.close();
     }

@@ -24,7 +24,7 @@ import { fsyncDir, makePrivate } from '../../backup/backup.ts';
 import { linkProjections } from '../../link/projections.ts';
 import { dbLocation } from '../../storage/dataDir.ts';
 import { lockedError } from './dataDir.ts';
-import { ReplayError } from './errors.ts';
+import { asOneLine, ReplayError } from './errors.ts';
 import { readExport } from './exportReader.ts';
 import type { ImportCounts } from './importCheck.ts';
 
@@ -98,9 +98,9 @@ async function writeAll(file: string, location: string, registry: EventRegistry<
 export async function importIntoDataDir(file: string, dataDir: string, registry: EventRegistry<any>): Promise<ImportCounts> {
   const dbDir = dbLocation(dataDir);
   await requireEmpty(dataDir, dbDir);
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const temp = `${dbDir}.importing-${randomBytes(4).toString('hex')}`;
   try {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
     const counts = await writeAll(file, temp, registry);
     // Opening with the projections rebuilds them from the log (no checkpoints yet).
     const store = await openEventStore<LinkEvent>({ location: temp, registry, projections: [...linkProjections] });
@@ -112,6 +112,6 @@ export async function importIntoDataDir(file: string, dataDir: string, registry:
     return counts;
   } catch (err) {
     await rm(temp, { recursive: true, force: true });
-    throw err;
+    throw asOneLine(err, 'IMPORT_FAILED', `the import into ${dataDir} failed; nothing was imported`);
   }
 }

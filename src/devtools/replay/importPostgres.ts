@@ -18,7 +18,7 @@ import { rebuildTablesIn } from '../../../eventlog/postgres/pgProjections.ts';
 import { redactUrl } from '../../../eventlog/postgres/index.ts';
 import { linkProjections } from '../../link/projections.ts';
 import { openDatabase, type DatabaseTarget } from './database.ts';
-import { ReplayError } from './errors.ts';
+import { asOneLine, ReplayError } from './errors.ts';
 import type { EventLine } from './exportFormat.ts';
 import { readExport } from './exportReader.ts';
 import type { ImportCounts } from './importCheck.ts';
@@ -108,7 +108,8 @@ export async function importIntoDatabase(file: string, target: DatabaseTarget, r
     return { ...counts, masterKeys: [...masterKeys].sort() };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
-    throw err;
+    // pg's messages name the problem, never the password.
+    throw asOneLine(err, 'IMPORT_FAILED', `the import into ${redactUrl(target.url)} (schema ${target.schema}) failed and was rolled back`);
   } finally {
     client.release();
     await store.close();
