@@ -9,14 +9,15 @@
  *
  * @module
  */
-import type { AnyEvent, AppendListener, Envelope, EventLogLogger } from './types.ts';
+import type { AnyEvent, AppendListener, Envelope, EventLogLogger, EventMeta } from './types.ts';
 
 /**
  * The log does not record where one append ends, so read-back events are grouped the way
  * an append looks: a run of consecutive events of one stream with one correlation id.
+ * (An import into PostgreSQL marks append ends by the same rule.)
  */
-function sameAppend(a: Envelope<AnyEvent>, b: Envelope<AnyEvent>): boolean {
-  return a.meta.stream === b.meta.stream && a.meta.correlationId === b.meta.correlationId && b.meta.streamPosition === a.meta.streamPosition + 1;
+export function sameAppend(a: Pick<EventMeta, 'stream' | 'correlationId' | 'streamPosition'>, b: Pick<EventMeta, 'stream' | 'correlationId' | 'streamPosition'>): boolean {
+  return a.stream === b.stream && a.correlationId === b.correlationId && b.streamPosition === a.streamPosition + 1;
 }
 
 /**
@@ -55,7 +56,7 @@ export function subscribeFrom<E extends AnyEvent>(
     let run: Envelope<E>[] = [];
     for await (const e of readAll(next)) {
       if (stopped) return;
-      if (run.length > 0 && !sameAppend(run.at(-1)!, e)) deliver(run.splice(0));
+      if (run.length > 0 && !sameAppend(run.at(-1)!.meta, e.meta)) deliver(run.splice(0));
       run.push(e);
     }
     deliver(run);

@@ -23,7 +23,8 @@ import { lockHead } from './pgAppender.ts';
 import { writeRows } from './rowTables.ts';
 import { readEvents } from './reads.ts';
 
-interface FoldContext {
+/** What a fold needs: the quoted schema, the append lock's name and the registry. */
+export interface FoldContext {
   schema: string;
   appendLock: string;
   registry: EventRegistry<any>;
@@ -46,25 +47,36 @@ async function foldLog(client: pg.ClientBase, ctx: FoldContext, chosen: readonly
   return { tables, events };
 }
 
+/**
+ * Clears the chosen tables and replays the whole log into them inside the caller's open
+ * transaction on `client` (taking the append lock, which a transaction may hold twice). For a
+ * caller whose own writes must commit together with the rebuilt tables – an import of a
+ * whole log – so that no reader ever sees the log without its tables.
+ */
+export async function rebuildTablesIn(client: pg.ClientBase, ctx: FoldContext, chosen: readonly Projection<any, any>[]): Promise<RebuildReport> {
+  const started = performance.now();
+  const head = await lockHead(client, ctx);
+  const names = chosen.map((p) => p.name);
+  await client.query(`DELETE FROM ${ctx.schema}.projection_rows WHERE projection = ANY($1::text[])`, [names]);
+  const { tables, events } = await foldLog(client, ctx, chosen, head, 'trusted');
+  for (const [i, p] of chosen.entries()) await writeRows(client, ctx.schema, p.name, tables[i]!.writes);
+  await client.query(
+    `INSERT INTO ${ctx.schema}.checkpoints (projection, version, position)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[])
+     ON CONFLICT (projection) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position`,
+    [names, chosen.map((p) => p.version), chosen.map(() => String(head))],
+  );
+  return { projections: names, events, ms: performance.now() - started };
+}
+
 /** Clears the chosen tables and replays the whole log into them, in one transaction. */
 export async function rebuildTables(pool: pg.Pool, ctx: FoldContext, chosen: readonly Projection<any, any>[]): Promise<RebuildReport> {
-  const started = performance.now();
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const head = await lockHead(client, ctx);
-    const names = chosen.map((p) => p.name);
-    await client.query(`DELETE FROM ${ctx.schema}.projection_rows WHERE projection = ANY($1::text[])`, [names]);
-    const { tables, events } = await foldLog(client, ctx, chosen, head, 'trusted');
-    for (const [i, p] of chosen.entries()) await writeRows(client, ctx.schema, p.name, tables[i]!.writes);
-    await client.query(
-      `INSERT INTO ${ctx.schema}.checkpoints (projection, version, position)
-         SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[])
-       ON CONFLICT (projection) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position`,
-      [names, chosen.map((p) => p.version), chosen.map(() => String(head))],
-    );
+    const report = await rebuildTablesIn(client, ctx, chosen);
     await client.query('COMMIT');
-    return { projections: names, events, ms: performance.now() - started };
+    return report;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;

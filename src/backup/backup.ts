@@ -199,7 +199,7 @@ export async function restoreBackup(file: string, dataDir: string): Promise<Back
 }
 
 /** Makes a LevelDB directory readable by its owner only (0700, its files 0600) before it becomes visible. */
-async function makePrivate(dir: string): Promise<void> {
+export async function makePrivate(dir: string): Promise<void> {
   await chmod(dir, 0o700);
   for (const name of await readdir(dir)) await chmod(join(dir, name), 0o600);
 }
@@ -245,7 +245,8 @@ async function writeFileAtomically(file: string, write: (out: Writable) => Promi
   }
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+/** Makes a rename in `dir` durable (best effort where the file system refuses). */
+export async function fsyncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();

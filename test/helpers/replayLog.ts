@@ -34,6 +34,8 @@ export interface GeneratedLog {
   dataDir: string;
   /** Every secret that passed through the bot or sits (sealed or hashed) in the log. */
   secrets: string[];
+  /** The secrets in the clear only (the fake Spotify's tokens, codes and states, the completion ids): never stored as they are. */
+  plaintext: string[];
   /** Event types found in the log (every link event type). */
   eventTypes: string[];
   /** The harness, still open (holding the data dir's lock) with `keepOpen`. */
@@ -104,7 +106,8 @@ export async function generateLinkLog(options: { dataDir?: string; keepOpen?: bo
       if (typeof v === 'string') hashes.push(v);
     }
   }
-  const secrets = [...h.spotify.secrets(), ...completionIds, ...values.map((v) => v.sealed), ...hashes];
+  const plaintext = [...h.spotify.secrets(), ...completionIds];
+  const secrets = [...plaintext, ...values.map((v) => v.sealed), ...hashes];
   const eventTypes = LINK_EVENT_TYPES.filter((t) => types.has(t));
   let harness: LinkHarness | undefined = h;
   if (!options.keepOpen) {
@@ -114,6 +117,7 @@ export async function generateLinkLog(options: { dataDir?: string; keepOpen?: bo
   return {
     dataDir,
     secrets,
+    plaintext,
     eventTypes,
     harness,
     async dispose() {

@@ -1,7 +1,8 @@
 /**
  * The event-replay CLI (`npm run replay -- <command>`, or `npx tsx src/devtools/replay/cli.ts`):
- * `users`, `history`, `at`, `rebuild`, `verify`. It reads the bot's data dir and never starts
- * the bot, the HTTP server or any effect; it never writes the log.
+ * `users`, `history`, `at`, `rebuild`, `verify`, `backup`, `restore`, `export`, `import`. It
+ * reads the bot's data dir (or PostgreSQL log) and never starts the bot, the HTTP server or any
+ * effect; it never writes an existing log (`import` fills only an empty one).
  *
  * Each subcommand is one file exporting a {@link Command}; add it to {@link COMMANDS}.
  * This file parses the shared options, picks the command, prints its text or JSON, and turns
@@ -18,6 +19,8 @@ import { EventLogError } from '../../../eventlog/index.ts';
 import { atCommand } from './at.ts';
 import { backupCommand, restoreCommand } from './backup.ts';
 import type { Command, CommandContext, CommandOutput } from './command.ts';
+import { exportCommand } from './exportCommand.ts';
+import { importCommand } from './importCommand.ts';
 import { SCHEMA_NAME } from '../../../eventlog/postgres/index.ts';
 import { openDatabaseReader, openDatabaseWriter, type DatabaseTarget } from './database.ts';
 import { defaultDataDir, openLogReader, openLogWriter } from './dataDir.ts';
@@ -29,12 +32,31 @@ import { usersCommand } from './users.ts';
 import { verifyCommand } from './verify.ts';
 
 /** Every subcommand, in the order help lists them. */
-export const COMMANDS: readonly Command[] = [usersCommand, historyCommand, atCommand, rebuildCommand, verifyCommand, backupCommand, restoreCommand];
+export const COMMANDS: readonly Command[] = [
+  usersCommand,
+  historyCommand,
+  atCommand,
+  rebuildCommand,
+  verifyCommand,
+  backupCommand,
+  restoreCommand,
+  exportCommand,
+  importCommand,
+];
 
 /** Where the CLI writes. */
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** stdout as a stream, for data large enough to need backpressure (`export --out -`). */
+  stdoutStream?: NodeJS.WritableStream;
+}
+
+/** Writes to `io`'s stdout and waits for a full stream buffer to drain. */
+function stdoutWriter(io: CliIo): (text: string) => Promise<void> {
+  const stream = io.stdoutStream;
+  if (!stream) return async (text) => io.stdout(text);
+  return (text) => (stream.write(text) ? Promise.resolve() : new Promise((resolve) => stream.once('drain', () => resolve())));
 }
 
 function allOptions(commands: readonly Command[]) {
@@ -75,8 +97,10 @@ function checkCommand(command: Command, values: Record<string, string | boolean 
     throw usageError(`${command.name} works on a LevelDB data dir, not on PostgreSQL`, 'back a PostgreSQL database up with pg_dump (docs/operations.md)');
   }
   if (values['database-url'] !== undefined && values['copy']) throw usageError('--copy is for a data dir; a PostgreSQL read is one consistent snapshot per query', 'drop --copy');
-  if (args.length !== command.args.length) {
-    throw usageError(`${command.name} takes ${command.args.length ? command.args.join(' ') : 'no arguments'}`, `run \`replay ${command.name} --help\``);
+  const optional = command.optionalArgs ?? [];
+  if (args.length < command.args.length || args.length > command.args.length + optional.length) {
+    const all = [...command.args, ...optional.map((a) => `[${a}]`)];
+    throw usageError(`${command.name} takes ${all.length ? all.join(' ') : 'no arguments'}`, `run \`replay ${command.name} --help\``);
   }
 }
 
@@ -140,11 +164,12 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
       copy,
       options: values,
       ...(database && { database }),
-      openReader: () => (database ? openDatabaseReader(database) : openLogReader(dataDir, { copy })),
+      openReader: (dir = dataDir) => (database ? openDatabaseReader(database) : openLogReader(dir, { copy })),
+      writeStdout: stdoutWriter(io),
       openWriter: () => (database ? openDatabaseWriter(database) : openLogWriter(dataDir)),
     };
     const output: CommandOutput = await command.run(ctx, args);
-    io.stdout(json ? JSON.stringify(output.json, null, 2) + '\n' : output.text);
+    (output.onStderr ? io.stderr : io.stdout)(json ? JSON.stringify(output.json, null, 2) + '\n' : output.text);
     return output.exitCode;
   } catch (err) {
     const known = asReplayError(err);
@@ -156,6 +181,7 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
 const defaultIo: CliIo = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
+  stdoutStream: process.stdout,
 };
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

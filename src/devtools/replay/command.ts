@@ -26,6 +26,8 @@ export interface CommandOutput {
   readonly json: unknown;
   /** The human-readable result (printed as is; end lines with `\n`). */
   readonly text: string;
+  /** Print the result on stderr: stdout carries the command's data (`export --out -`). */
+  readonly onStderr?: boolean;
 }
 
 /** What a running command gets from the CLI. */
@@ -37,8 +39,10 @@ export interface CommandContext {
   readonly copy: boolean;
   /** The command's own options, by name. */
   readonly options: Readonly<Record<string, string | boolean | undefined>>;
-  /** Opens the data dir read-only (or its copy with `--copy`); close it when done. */
-  openReader(): Promise<LogReader>;
+  /** Opens the data dir (`dataDir`, or another one) read-only, or its copy with `--copy`; close it when done. */
+  openReader(dataDir?: string): Promise<LogReader>;
+  /** Writes data to stdout, resolving when more may be written (a pipe's backpressure). */
+  writeStdout(text: string): Promise<void>;
   /** Opens the log as the bot does (projections caught up): for commands that write projections. */
   openWriter(): Promise<EventLog<LinkEvent, unknown>>;
   /** `--database-url`: the log is in PostgreSQL, not in `dataDir`. */
@@ -51,6 +55,8 @@ export interface Command {
   readonly name: string;
   /** Positional arguments, all required, as shown in help, e.g. `['<userId>']`. */
   readonly args: readonly string[];
+  /** Optional positional arguments after {@link Command.args}, e.g. `['<data-dir>']`. */
+  readonly optionalArgs?: readonly string[];
   /** One line for the command list. */
   readonly summary: string;
   /** What `replay <name> --help` adds below the usage line. */

@@ -33,6 +33,7 @@ import { linkProjections } from '../../link/projections.ts';
 import { dbLocation } from '../../storage/dataDir.ts';
 import { copyLevelDir, removeCopy } from './copyDataDir.ts';
 import { ReplayError } from './errors.ts';
+import { levelSnapshot, type LogSnapshot } from './logSnapshot.ts';
 
 /** A read-only view of a data directory's event log and projection tables. */
 export interface LogReader {
@@ -50,6 +51,8 @@ export interface LogReader {
   rows(projection: string): AsyncIterable<[string, string]>;
   /** A projection's stored checkpoint, undefined when it has none. */
   checkpoint(projection: string): Promise<Checkpoint | undefined>;
+  /** Runs `fn` on the raw records and vault keys of one consistent state (for `export`). */
+  withSnapshot<T>(fn: (snapshot: LogSnapshot) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -63,7 +66,7 @@ export function defaultDataDir(env: Readonly<Record<string, string | undefined>>
 }
 
 /** The message and ways out for a data dir held by the running bot. */
-function lockedError(dataDir: string, err: unknown, copyAllowed: boolean): ReplayError {
+export function lockedError(dataDir: string, err: unknown, copyAllowed: boolean): ReplayError {
   const hint = copyAllowed
     ? 'two ways out:\n  1. stop the bot, then run this command again; or\n  2. add --copy to work on a consistent copy of the data dir (the bot keeps running).'
     : 'stop the bot, then run this command again (--copy cannot help here: it would change only a throwaway copy).';
@@ -115,6 +118,7 @@ export async function openLogReader(dataDir: string, options: { copy: boolean })
       table: (name) => readonlyTable(ks, name),
       rows: (name) => ks.table(name).iterator(),
       checkpoint: (name) => readCheckpoint(ks.checkpoints, name),
+      withSnapshot: async (fn) => fn(levelSnapshot(opened, await store.headPosition())),
       async close() {
         await store.close();
         await opened.close();

@@ -14,6 +14,7 @@ import { createLinkRegistry } from '../../link/linkLog.ts';
 import { linkProjections } from '../../link/projections.ts';
 import type { LogReader } from './dataDir.ts';
 import { ReplayError } from './errors.ts';
+import { withPgSnapshot } from './logSnapshot.ts';
 
 /** Where the log is: the URL (never printed as is) and the event log's schema. */
 export interface DatabaseTarget {
@@ -22,7 +23,7 @@ export interface DatabaseTarget {
 }
 
 /** A store that cannot be opened is one line naming the database without its password. */
-async function open(target: DatabaseTarget, withProjections: boolean): Promise<{ store: PostgresEventStore<LinkEvent>; pool: pg.Pool }> {
+export async function openDatabase(target: DatabaseTarget, withProjections: boolean): Promise<{ store: PostgresEventStore<LinkEvent>; pool: pg.Pool }> {
   const pool = new pg.Pool({ connectionString: target.url, max: 4, application_name: 'replay' });
   pool.on('error', () => {}); // an idle connection lost: the next query says what is wrong
   try {
@@ -45,7 +46,7 @@ async function open(target: DatabaseTarget, withProjections: boolean): Promise<{
 
 /** Reads the log and the projection tables of a PostgreSQL event store; writes nothing. */
 export async function openDatabaseReader(target: DatabaseTarget): Promise<LogReader> {
-  const { store, pool } = await open(target, false);
+  const { store, pool } = await openDatabase(target, false);
   const s = store.schema;
   const table = <V>(projection: string): ReadonlyTable<V> => ({
     async get(key) {
@@ -75,6 +76,7 @@ export async function openDatabaseReader(target: DatabaseTarget): Promise<LogRea
       const { rows } = await pool.query<{ version: number; position: string }>(`SELECT version, position FROM ${s}.checkpoints WHERE projection = $1`, [projection]);
       return rows[0] ? { version: rows[0].version, position: Number(rows[0].position) } : undefined;
     },
+    withSnapshot: (fn) => withPgSnapshot(pool, s, fn),
     async close() {
       await store.close();
       await pool.end();
@@ -84,7 +86,7 @@ export async function openDatabaseReader(target: DatabaseTarget): Promise<LogRea
 
 /** Opens the store with the link projections (brought up to the head at open), for `rebuild`. */
 export async function openDatabaseWriter(target: DatabaseTarget): Promise<EventLog<LinkEvent, unknown>> {
-  const { store, pool } = await open(target, true);
+  const { store, pool } = await openDatabase(target, true);
   return {
     ...store,
     async close() {

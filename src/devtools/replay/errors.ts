@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { EventLogError } from '../../../eventlog/index.ts';
 
 /** Process exit codes of the CLI: 0 ok, 1 a problem (drift, not found, data dir unusable), 2 usage. */
 export const EXIT = Object.freeze({ ok: 0, problem: 1, usage: 2 });
@@ -17,7 +18,12 @@ export type ReplayErrorCode =
   | 'DATA_DIR_LOCKED'
   | 'COPY_UNSTABLE'
   | 'LOG_UNREADABLE'
-  | 'PROJECTION_FAILED';
+  | 'PROJECTION_FAILED'
+  | 'EXPORT_INVALID'
+  | 'TARGET_NOT_EMPTY'
+  | 'FILE_EXISTS'
+  | 'EXPORT_FAILED'
+  | 'IMPORT_FAILED';
 
 /**
  * A failure the CLI reports as one line (plus an optional hint) and an exit code.
@@ -45,4 +51,15 @@ export class ReplayError extends Error {
 /** A usage error (exit 2): wrong arguments or options. */
 export function usageError(message: string, hint?: string): ReplayError {
   return new ReplayError('USAGE', message, hint === undefined ? {} : { hint });
+}
+
+/**
+ * A file system or database error under an export or import (no room, no permission, a lost
+ * connection: anything with a string `code`, as Node's and pg's errors have) as one line;
+ * replay and event-log errors pass unchanged, and so does anything else (a bug keeps its stack).
+ */
+export function asOneLine(err: unknown, code: 'EXPORT_FAILED' | 'IMPORT_FAILED', what: string): unknown {
+  if (err instanceof ReplayError || err instanceof EventLogError || !(err instanceof Error)) return err;
+  if (typeof (err as { code?: unknown }).code !== 'string') return err;
+  return new ReplayError(code, `${what}: ${err.message.split('\n')[0]}`, { cause: err });
 }

@@ -29,16 +29,22 @@ function optionLines(options: Readonly<Record<string, OptionSpec & { short?: str
 
 /** `replay <name> <args>`. */
 export function usageLine(command: Command): string {
-  return ['replay', command.name, ...command.args].join(' ');
+  return ['replay', synopsis(command)].join(' ');
+}
+
+/** `<name> <args> [<optional args>]`. */
+function synopsis(command: Command): string {
+  return [command.name, ...command.args, ...(command.optionalArgs ?? []).map((a) => `[${a}]`)].join(' ');
 }
 
 /** The top-level help: what the tool is, every command, the shared options. */
 export function mainHelp(commands: readonly Command[]): string {
-  const synopses = commands.map((c) => [c.name, ...c.args].join(' '));
+  const synopses = commands.map(synopsis);
   const width = Math.max(...synopses.map((s) => s.length));
   return [
     "replay – read and check the bot's event log. It never starts the bot, the HTTP server or any",
-    'effect, and never writes the log (`rebuild` writes the projection tables only).',
+    'effect, and never writes an existing log (`rebuild` writes the projection tables only; `import`',
+    'fills an empty log from an `export` file, LevelDB ↔ PostgreSQL).',
     '',
     'usage: npm run replay -- <command> [arguments] [options]',
     '       npx tsx src/devtools/replay/cli.ts <command> [arguments] [options]',
