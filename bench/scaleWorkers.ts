@@ -17,9 +17,11 @@
  * download does and the queue's scaling shows, not the cores'. Before that, one job alone
  * without the delay gives the non-network part: its wall time and its CPU (the apps' and the
  * reaped yt-dlp/ffmpeg children's, from `/proc/self/stat`). Measured on the 2-core dev box:
- * ~1.2–1.7 s wall and ~1.6 s CPU a job, nearly all yt-dlp's and ffmpeg's; with 1 s an answer,
- * 4 workers (4 × 1.6 s of CPU every ~3.4 s, on 2 cores) stayed at ~2.8×, so the default is
- * 1.5 s, CPU about a third of a job's time. M = 8 and 3 rounds keep the part near 3 minutes.
+ * ~1.2–1.8 s wall and ~1.5 s CPU a job, nearly all yt-dlp's and ffmpeg's. With 1.5 s an
+ * answer the wait is ~70% of a job, yet 4 workers stay at ~2.8× (2 workers ~1.85×): the burst
+ * starts every job of a wave together, so 4 yt-dlp runs parse at once on 2 cores. M = 8 and
+ * 3 rounds keep the part near 3.5 minutes; a longer `SCALE_BENCH_DELAY_MS` shrinks the CPU's
+ * share further at the cost of time.
  * Rounds go N = 1, 2, 4, 1, 2, 4, … (a fresh database per round), medians per N compared
  * with one worker's. Targets (issue 13): 2 workers ≥ 1.7×, 4 workers ≥ 3×.
  *
