@@ -7,6 +7,9 @@
  *
  * Clips are generated once per spec and machine (in the OS temp folder) and reused.
  *
+ * `delayMs` (or `setDelay`) holds every page and media answer back that long, so a download
+ * waits on the "network" as a real one does (the scale benchmark); unset, answers go at once.
+ *
  * @example
  * const media = await startMediaServer();
  * const page = await media.addPage('/watch?v=dQw4w9WgXcQ', { title: 'Night Drive', artist: 'Aurora Lane', seconds: 3 });
@@ -87,6 +90,10 @@ export interface MediaServer {
   downloads(path?: string): number;
   /** Cover fetches so far. */
   coverFetches(): number;
+  /** Requests answered so far (pages, media, covers, 404s). */
+  requests(): number;
+  /** Holds page and media answers back `ms` from now on (0: at once). */
+  setDelay(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -95,15 +102,23 @@ function iso(seconds: number): string {
 }
 
 /** Starts the server on 127.0.0.1 with a free port. */
-export async function startMediaServer(options: { ffmpeg?: string } = {}): Promise<MediaServer> {
+export async function startMediaServer(options: { ffmpeg?: string; delayMs?: number } = {}): Promise<MediaServer> {
   const ffmpeg = options.ffmpeg ?? 'ffmpeg';
+  let delayMs = options.delayMs ?? 0;
+  let requests = 0;
   const pages = new Map<string, string>();
   const media = new Map<string, { file: string; mime: string; page: string }>();
   const fetches = new Map<string, number>();
   let covers = 0;
   const cover = readFileSync(await generateCover(ffmpeg));
 
+  // Every answer but the cover's and a 404's waits `delayMs`: the site is slow, not missing.
+  const later = (send: () => void): void => {
+    if (delayMs > 0) setTimeout(send, delayMs);
+    else send();
+  };
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    requests += 1;
     const url = req.url ?? '/';
     if (url === '/cover.jpg') {
       covers += 1;
@@ -112,15 +127,17 @@ export async function startMediaServer(options: { ffmpeg?: string } = {}): Promi
     }
     const page = pages.get(url);
     if (page !== undefined) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+      later(() => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page));
       return;
     }
     const clip = media.get(url.split('?')[0]!);
     if (clip) {
       fetches.set(clip.page, (fetches.get(clip.page) ?? 0) + 1);
       const bytes = readFileSync(clip.file);
-      res.writeHead(200, { 'content-type': clip.mime, 'content-length': bytes.length });
-      res.end(req.method === 'HEAD' ? undefined : bytes);
+      later(() => {
+        res.writeHead(200, { 'content-type': clip.mime, 'content-length': bytes.length });
+        res.end(req.method === 'HEAD' ? undefined : bytes);
+      });
       return;
     }
     res.writeHead(404, { 'content-type': 'text/html' }).end('<html><head><title>Not found</title></head><body>404</body></html>');
@@ -158,6 +175,10 @@ export async function startMediaServer(options: { ffmpeg?: string } = {}): Promi
       return n;
     },
     coverFetches: () => covers,
+    requests: () => requests,
+    setDelay(ms) {
+      delayMs = ms;
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
