@@ -13,7 +13,7 @@ import { MusicError } from '../../music/errors.ts';
 import type { MusicLink } from '../../music/links/index.ts';
 import type { MusicSink } from '../../music/pipeline.ts';
 import { errorMessage, type MusicLimits } from './errorText.ts';
-import { captionFor, type ChatScope } from './telegramSink.ts';
+import { captionFor, isStaleFileId, type ChatScope } from './telegramSink.ts';
 
 /** Where an inline message's audio comes from. */
 export interface InlineTargetOptions {
@@ -44,7 +44,7 @@ export class InlineTarget implements MusicSink {
       await this.#edit(audio.fileId, link);
       return (this.sent = true);
     } catch (err) {
-      if (err instanceof GrammyError && err.error_code === 400 && /file|identifier/i.test(err.description)) return false;
+      if (isStaleFileId(err)) return false;
       throw err;
     }
   }

@@ -70,17 +70,17 @@ export class MusicJobRunner {
     const chat = job.target.kind === 'chat' ? this.#chat(api, job.target, t, jobId) : undefined;
     const inline = job.target.kind === 'inline' ? new InlineTarget({ api, t, inlineId: job.target.inlineMessageId, uploadChatId: job.target.uploadChatId, keepUpload: this.d.storageChatId !== undefined, logger: service.logger }) : undefined;
     const batch = job.target.kind === 'batch' ? new BatchSink(new TelegramSink(this.#scope(api, job.target.chatId, t), undefined, { inline_keyboard: [] }, this.d.choices)) : undefined;
-    const sink: MusicSink & { readonly sent?: boolean } = chat?.sink ?? inline ?? batch!;
+    const sink: MusicSink = chat?.sink ?? inline ?? batch!;
     try {
       const request = await this.#request(job);
       if (!request) throw new MusicError('MUSIC_CHOICE_EXPIRED', 'the choice behind this job is gone');
       chat?.progress?.update(t('music-progress-searching'), chat.markup);
       await service.run(request, sink, signal);
       if (chat && !chat.sink.kept) await chat.progress?.remove();
-      const outcome = chat?.sink.outcome ?? (sink.sent ? 'uploaded' : undefined);
+      const sent = chat ? chat.sink.sent : (inline ?? batch!).sent;
       const seconds = (performance.now() - started) / 1000;
-      if (chat?.sink.outcome === 'uploaded' || chat?.sink.outcome === 'cached' || sink.sent) service.metrics.downloadFinished({ outcome: 'sent', seconds });
-      log.info({ outcome: outcome ?? 'none', ms: Math.round(seconds * 1000) }, 'music request done');
+      if (sent) service.metrics.downloadFinished({ outcome: 'sent', seconds });
+      log.info({ outcome: chat?.sink.outcome ?? (sent ? 'uploaded' : 'none'), ms: Math.round(seconds * 1000) }, 'music request done');
       if (inline && !inline.sent) await inline.fail('music-send-all-reason-no-match');
       if (batch && !batch.sent) throw new MusicError('MUSIC_NO_MATCH', 'a run sends no choices');
     } catch (err) {
@@ -97,7 +97,7 @@ export class MusicJobRunner {
       if (isOperatorProblem(err) && !isMusicError(err, 'MUSIC_CHOICE_EXPIRED')) log.warn({ err }, 'music request failed');
       else log.info({ code }, 'music request refused');
       if (batch) throw err;
-      if (chat) await this.#showChat(api, chat.progress, job.target as JobTarget & { kind: 'chat' }, t, err);
+      if (chat) await this.#showChat(api, chat.progress, chat.target, t, err);
       if (inline) await inline.failWith(err, this.d.limits);
     }
   }
@@ -152,7 +152,7 @@ export class MusicJobRunner {
     const markup = cancelMarkup(t, jobId);
     const progress = target.progressMessageId === undefined ? undefined : this.#attach(api, target.chatId, target.progressMessageId, t, markup);
     const sink = new TelegramSink(this.#scope(api, target.chatId, t, target.replyTo), progress, markup, this.d.choices, this.d.chatActionEveryMs);
-    return { progress, markup, sink };
+    return { target, progress, markup, sink };
   }
 
   /** Ends the progress message with the error's text (or sends the text when there is none). */
@@ -176,16 +176,16 @@ function reparse(link: { url: string; original: string; key: string }): MusicLin
  * not sent (see the module comment), the rest is shown as for a single request.
  */
 class BatchSink implements MusicSink {
-  sent = false;
   constructor(private readonly chat: TelegramSink) {}
-  stage(): void {}
-  async sendCached(...args: Parameters<MusicSink['sendCached']>): Promise<boolean> {
-    return (this.sent = await this.chat.sendCached(...args));
+  get sent(): boolean {
+    return this.chat.sent;
   }
-  async sendFile(...args: Parameters<MusicSink['sendFile']>): Promise<string | undefined> {
-    const id = await this.chat.sendFile(...args);
-    this.sent = true;
-    return id;
+  stage(): void {}
+  sendCached(...args: Parameters<MusicSink['sendCached']>): Promise<boolean> {
+    return this.chat.sendCached(...args);
+  }
+  sendFile(...args: Parameters<MusicSink['sendFile']>): Promise<string | undefined> {
+    return this.chat.sendFile(...args);
   }
   async choose(): Promise<void> {}
   async collection(): Promise<void> {}

@@ -40,7 +40,7 @@ const reply = (scope: ChatScope) =>
   scope.replyTo === undefined ? {} : { reply_parameters: { message_id: scope.replyTo, allow_sending_without_reply: true } };
 
 /** True for Telegram's answers to a `file_id` it does not know (any more). */
-function isStaleFileId(err: unknown): boolean {
+export function isStaleFileId(err: unknown): boolean {
   return err instanceof GrammyError && err.error_code === 400 && /file|identifier/i.test(err.description);
 }
 
@@ -74,6 +74,11 @@ export class TelegramSink implements MusicSink {
   kept = false;
   /** What the request ended in, for the log. */
   outcome: 'cached' | 'uploaded' | 'choice' | 'collection' | undefined;
+
+  /** True once the audio reached the chat (re-sent by `file_id` or uploaded). */
+  get sent(): boolean {
+    return this.outcome === 'cached' || this.outcome === 'uploaded';
+  }
 
   constructor(
     private readonly scope: ChatScope,
