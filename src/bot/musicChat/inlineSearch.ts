@@ -101,10 +101,10 @@ export async function deliverChosen(d: InlineSearchDeps, ctx: ChosenContext): Pr
   const uploadChatId = d.storageChatId ?? ctx.from.id;
   const target = new InlineTarget({ api: ctx.api, t: ctx.t, inlineId, uploadChatId, keepUpload: d.storageChatId !== undefined, logger: d.service.logger });
   if (!link) return target.fail('music-choice-expired');
-  const hit = await d.service.cached(link.key).catch(() => undefined);
-  if (hit && (await target.sendCached(hit, link).catch(() => false))) return;
   const jobId = jobIdFor(`i:${inlineId}`);
   if (await d.jobs.has(jobId).catch(() => false)) return; // delivered again: already queued
+  const hit = await d.service.cached(link.key).catch(() => undefined);
+  if (hit && (await target.sendCached(hit, link).catch(() => false))) return;
   const submitted = await d.jobs
     .submit(jobId, {
       userId: ctx.from.id,

@@ -55,6 +55,11 @@ export class MusicRequests {
   async start(origin: RequestOrigin, link: MusicLink, picked?: PickedChoice, requestKey?: string): Promise<void> {
     const { service, jobs } = this.o;
     const scope: ChatScope = { api: origin.api, chatId: origin.chatId, t: origin.t, logger: service.logger, ...(origin.replyTo !== undefined && { replyTo: origin.replyTo }) };
+    // The Cancel button names the job, so the id is chosen before the message and the job. An
+    // update delivered again (see `jobIdFor`) finds its job and does nothing: no second ⏳, no
+    // "please wait" for its own place in the line, no second audio from the cache it filled.
+    const jobId = requestKey === undefined ? randomUUID() : jobIdFor(requestKey);
+    if (requestKey !== undefined && (await jobs.has(jobId).catch(() => false))) return;
     if (!picked && !link.needsRedirect) {
       const hit = await service.cached(link.key).catch(() => undefined);
       if (hit) {
@@ -71,10 +76,6 @@ export class MusicRequests {
       await origin.api.sendMessage(origin.chatId, busyText(), reply).catch(() => undefined);
       return;
     }
-    // The Cancel button names the job, so the id is chosen before the message and the job; an
-    // update delivered again (see `jobIdFor`) finds its job already queued and does nothing.
-    const jobId = requestKey === undefined ? randomUUID() : jobIdFor(requestKey);
-    if (requestKey !== undefined && (await jobs.has(jobId).catch(() => false))) return;
     const progress = await ProgressMessage.send(origin.api, origin.chatId, origin.t(WAITING_KEY), cancelMarkup(origin.t, jobId), {
       intervalMs: this.o.progressIntervalMs,
       ...(origin.replyTo !== undefined && { replyTo: origin.replyTo }),
