@@ -5,7 +5,13 @@
  * without guessing at timing.
  *
  * The fake answers `--version` with today's date. A download (`-o <template> -- <url>`) prints
- * the info JSON yt-dlp would (id = the URL's `v`, title `Song <id>`, 2 s of AAC in m4a), asks
+ * what yt-dlp prints for it, in its order (`YoutubeDL.process_video_result`: the
+ * `--print pre_process:` template is written at the `pre_process` stage, before the match
+ * filter; the `-j` info JSON in `process_info`, before the download): the `pre_process` line
+ * rendered from the template the bot passes (`%(.{id,duration,is_live,live_status})j`: a video
+ * that is not live has `is_live: false`, `live_status: "not_live"`), then the info JSON (id = the
+ * URL's `v`, title `Song <id>`, 2 s of AAC in m4a: YouTube's format `140`), both as Python's
+ * `json.dumps` writes them (`", "` and `": "` separators, as yt-dlp's `%()j` and `-j` do). It then asks
  * the gate `GET /hold?v=<id>&pid=<its parent>` – answered at once when the gate is open, else
  * when it opens – then copies a real 2 s clip (made with ffmpeg) to the output path. It exits
  * as soon as its bot is gone (its parent changes), as a real download of a killed bot is no
@@ -80,9 +86,17 @@ const out = argv[argv.indexOf('-o') + 1];
 const parent = process.ppid;
 // Gone with its bot: a killed bot's download must not finish behind the test's back.
 setInterval(() => { if (process.ppid !== parent) process.exit(1); }, 50);
+// Flat objects as Python's json.dumps writes them.
+const dumps = (o) => '{' + Object.entries(o).map(([k, v]) => JSON.stringify(k) + ': ' + JSON.stringify(v)).join(', ') + '}';
+const printAt = argv.indexOf('--print');
+const template = printAt === -1 ? '' : argv[printAt + 1];
+if (template.startsWith('pre_process:')) {
+  const prefix = template.slice('pre_process:'.length, template.indexOf('%('));
+  process.stdout.write(prefix + dumps({ id: video, duration: 2, is_live: false, live_status: 'not_live' }) + '\\n');
+}
 const info = { id: video, title: ${JSON.stringify(songTitle(''))} + video, track: ${JSON.stringify(songTitle(''))} + video, artist: 'Scale Test',
   duration: 2, ext: 'm4a', acodec: 'mp4a.40.2', format_id: '140', webpage_url: url };
-process.stdout.write(JSON.stringify(info) + '\\n');
+process.stdout.write(dumps(info) + '\\n');
 http.get(${JSON.stringify(gateUrl)} + '/hold?v=' + encodeURIComponent(video) + '&pid=' + parent, (res) => {
   res.resume();
   res.on('end', () => { fs.copyFileSync(${JSON.stringify(clip)}, out.replace('%(ext)s', 'm4a')); process.exit(0); });
