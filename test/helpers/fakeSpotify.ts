@@ -90,6 +90,8 @@ export interface FakeSpotify {
   /**
    * The lifetime of access tokens issued from now on (`expires_in`); tokens already issued keep
    * theirs. A short one at login makes a link whose token has expired by the time it is used.
+   * Spotify always answers `expires_in: 3600` (Authorization Code guide, "Request an access
+   * token"): a shorter lifetime stands for an hour passed, not for something Spotify does.
    */
   setAccessTokenTtl(seconds: number): void;
   /** Makes every access token (of one user, or all) answer 401 from now on. */
