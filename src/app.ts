@@ -247,25 +247,21 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       : undefined;
     if (control) stopStep('control', 'close', (remaining) => control.close(Math.min(remaining, 5_000)));
 
-    if (!takesUpdates) {
-      // A worker's link service reads tokens (Spotify metadata) but sweeps nothing: web instances do.
-      if (links) stopStep('links', 'wait', () => links.stop());
-      logger.info({ concurrency: config.music.downloadConcurrency }, 'download worker started');
-      let stopping: Promise<ShutdownReport> | undefined;
-      return { storage, http, bot, links, metrics, port, stop: (opts = {}) => (stopping ??= stopAll(opts.graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS)) };
-    }
-    // The benchmark gives botInfo and has no Bot API to ask.
-    if (!bot.bot.isInited()) {
-      const { token, apiRoot } = config.telegram;
-      bot.bot.botInfo = await connectTelegram({ token, apiRoot, logger: logger.child({ module: 'telegram' }), signal: options.signal });
-    }
-    if (links) callback = createCallbackRoute({ flow: links, botUsername: bot.bot.botInfo.username, logger });
-
-    links?.start(options.sweepIntervalMs);
+    // A worker's link service reads tokens (Spotify metadata) but sweeps nothing: web instances do.
     if (links) stopStep('links', 'wait', () => links.stop());
-    await bot.start();
-    stopStep('bot', 'wait', () => bot.stop());
-    stopStep('updates', 'wait', () => updates!.idle());
+    if (updates) { // a process that takes updates (not a worker)
+      // The benchmark gives botInfo and has no Bot API to ask.
+      if (!bot.bot.isInited()) {
+        const { token, apiRoot } = config.telegram;
+        bot.bot.botInfo = await connectTelegram({ token, apiRoot, logger: logger.child({ module: 'telegram' }), signal: options.signal });
+      }
+      if (links) callback = createCallbackRoute({ flow: links, botUsername: bot.bot.botInfo.username, logger });
+
+      links?.start(options.sweepIntervalMs);
+      await bot.start();
+      stopStep('bot', 'wait', () => bot.stop());
+      stopStep('updates', 'wait', () => updates.idle());
+    } else logger.info({ concurrency: config.music.downloadConcurrency }, 'download worker started');
 
     let stopping: Promise<ShutdownReport> | undefined;
     return {
