@@ -12,6 +12,8 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { quoteIdent } from '../../../eventlog/postgres/index.ts';
 import { parseUrl, type MusicLink } from '../../music/links/index.ts';
+import type { Candidate } from '../../music/matcher/index.ts';
+import type { TrackInfo } from '../../music/types.ts';
 import { newChoiceId, type Choice, type ChoiceStore } from './choiceStore.ts';
 
 /** A link as stored: enough to parse it again. */
@@ -19,7 +21,7 @@ const StoredLink = z.object({ url: z.string().min(1).max(2048), original: z.stri
 
 const PLATFORM = z.enum(['spotify', 'yandex', 'youtube', 'soundcloud', 'apple', 'deezer', 'tidal']);
 
-/** `Candidate` (src/music/matcher/types.ts). */
+/** `Candidate` (src/music/matcher/types.ts); `satisfies` keeps the two from drifting apart. */
 const CandidateSchema = z.object({
   id: z.string(),
   title: z.string(),
@@ -30,7 +32,7 @@ const CandidateSchema = z.object({
   source: z.enum(['youtube-music', 'youtube', 'soundcloud']),
   url: z.string().url(),
   views: z.number().nonnegative().optional(),
-});
+}) satisfies z.ZodType<Candidate>;
 
 /** `TrackInfo` (src/music/types.ts). */
 const TrackInfoSchema = z.object({
@@ -43,7 +45,7 @@ const TrackInfoSchema = z.object({
   platform: PLATFORM,
   pageUrl: z.string(),
   coverUrl: z.string().optional(),
-});
+}) satisfies z.ZodType<TrackInfo>;
 
 const StoredChoice = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('candidates'), link: StoredLink, track: TrackInfoSchema, candidates: z.array(CandidateSchema).max(100) }),
