@@ -7,5 +7,5 @@
 export { openPostgresEventStore, type OpenPostgresEventStoreOptions, type PostgresEventStore } from './postgresEventStore.ts';
 export type { SqlOp } from './pgAppender.ts';
 export { migrate, MIGRATIONS, type Migration } from './migrations.ts';
-export { quoteIdent, redactUrl, SCHEMA_NAME } from './sql.ts';
+export { inTransaction, quoteIdent, redactUrl, SCHEMA_NAME } from './sql.ts';
 export { openPostgresTokenVault, type OpenPostgresTokenVaultOptions } from './pgVault.ts';

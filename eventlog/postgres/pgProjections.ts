@@ -22,6 +22,7 @@ import type { Envelope, Projection, RebuildReport, TableDifference } from '../ty
 import { lockHead } from './pgAppender.ts';
 import { writeRows } from './rowTables.ts';
 import { readEvents } from './reads.ts';
+import { inTransaction } from './sql.ts';
 
 /** What a fold needs: the quoted schema, the append lock's name and the registry. */
 export interface FoldContext {
@@ -70,49 +71,34 @@ export async function rebuildTablesIn(client: pg.ClientBase, ctx: FoldContext, c
 }
 
 /** Clears the chosen tables and replays the whole log into them, in one transaction. */
-export async function rebuildTables(pool: pg.Pool, ctx: FoldContext, chosen: readonly Projection<any, any>[]): Promise<RebuildReport> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const report = await rebuildTablesIn(client, ctx, chosen);
-    await client.query('COMMIT');
-    return report;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+export function rebuildTables(pool: pg.Pool, ctx: FoldContext, chosen: readonly Projection<any, any>[]): Promise<RebuildReport> {
+  return inTransaction(pool, (client) => rebuildTablesIn(client, ctx, chosen));
 }
 
 /** Replays the log in memory and compares the result with the live rows of one snapshot. */
-export async function verifyTables(pool: pg.Pool, ctx: FoldContext, chosen: readonly Projection<any, any>[]): Promise<TableDifference[]> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const { rows: h } = await client.query<{ head: string }>(`SELECT coalesce(max(global_position), -1)::text AS head FROM ${ctx.schema}.events`);
-    // Every record through zod: verify is what catches a record rewritten on purpose.
-    const { tables } = await foldLog(client, ctx, chosen, Number(h[0]!.head), 'full');
-    const out: TableDifference[] = [];
-    for (const [i, p] of chosen.entries()) {
-      const rebuilt = new Map([...tables[i]!.writes].filter(([, v]) => v !== null));
-      const { rows } = await client.query<{ key: string; value: unknown }>(`SELECT key, value FROM ${ctx.schema}.projection_rows WHERE projection = $1 ORDER BY key`, [p.name]);
-      for (const r of rows) {
-        if (!rebuilt.has(r.key)) out.push({ projection: p.name, key: r.key, kind: 'extra' });
-        // Compared as JSON values: jsonb keeps no key order, and the rows are plain JSON.
-        else if (!isDeepStrictEqual(r.value, JSON.parse(JSON.stringify(rebuilt.get(r.key))))) out.push({ projection: p.name, key: r.key, kind: 'different' });
-        rebuilt.delete(r.key);
+export function verifyTables(pool: pg.Pool, ctx: FoldContext, chosen: readonly Projection<any, any>[]): Promise<TableDifference[]> {
+  return inTransaction(
+    pool,
+    async (client) => {
+      const { rows: h } = await client.query<{ head: string }>(`SELECT coalesce(max(global_position), -1)::text AS head FROM ${ctx.schema}.events`);
+      // Every record through zod: verify is what catches a record rewritten on purpose.
+      const { tables } = await foldLog(client, ctx, chosen, Number(h[0]!.head), 'full');
+      const out: TableDifference[] = [];
+      for (const [i, p] of chosen.entries()) {
+        const rebuilt = new Map([...tables[i]!.writes].filter(([, v]) => v !== null));
+        const { rows } = await client.query<{ key: string; value: unknown }>(`SELECT key, value FROM ${ctx.schema}.projection_rows WHERE projection = $1 ORDER BY key`, [p.name]);
+        for (const r of rows) {
+          if (!rebuilt.has(r.key)) out.push({ projection: p.name, key: r.key, kind: 'extra' });
+          // Compared as JSON values: jsonb keeps no key order, and the rows are plain JSON.
+          else if (!isDeepStrictEqual(r.value, JSON.parse(JSON.stringify(rebuilt.get(r.key))))) out.push({ projection: p.name, key: r.key, kind: 'different' });
+          rebuilt.delete(r.key);
+        }
+        for (const key of [...rebuilt.keys()].sort()) out.push({ projection: p.name, key, kind: 'missing' });
       }
-      for (const key of [...rebuilt.keys()].sort()) out.push({ projection: p.name, key, kind: 'missing' });
-    }
-    await client.query('COMMIT');
-    return out;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+      return out;
+    },
+    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+  );
 }
 
 /**

@@ -19,6 +19,7 @@ import { createTokenVault, type TokenVault, type VaultKeyOptions } from '../vaul
 import type { VaultStorage } from '../vault/vaultStorage.ts';
 import type { SqlOp } from './pgAppender.ts';
 import type { PostgresEventStore } from './postgresEventStore.ts';
+import { inTransaction } from './sql.ts';
 
 /** Options of {@link openPostgresTokenVault}. */
 export interface OpenPostgresTokenVaultOptions extends VaultKeyOptions {
@@ -38,17 +39,9 @@ function pgVaultStorage({ pool, schema }: OpenPostgresTokenVaultOptions['store']
     }),
     delOp: (linkId) => ({ text: `DELETE FROM ${schema}.vault_keys WHERE link_id = $1`, values: [linkId] }),
     async write(ops) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         for (const op of ops) await client.query(op.text, op.values as unknown[] | undefined);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
     async page(after, limit) {
       const { rows } = await pool.query<{ link_id: string; wrapped: string }>(

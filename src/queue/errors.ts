@@ -47,18 +47,3 @@ export function codeOf(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.length > 0 && code.length <= 64 ? code : 'QUEUE_JOB_FAILED';
 }
-
-/**
- * `postgres://user:***@host:port/db`: the URL as it may be logged. The password, and any
- * `password=` query parameter, never leave this function.
- */
-export function redactDatabaseUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    if (u.searchParams.has('password')) u.searchParams.set('password', '***');
-    return u.toString();
-  } catch {
-    return '[unparseable database url]';
-  }
-}

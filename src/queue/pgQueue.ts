@@ -29,7 +29,8 @@
 import pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import type { z } from 'zod';
-import { QueueError, redactDatabaseUrl } from './errors.ts';
+import { redactUrl } from '../../eventlog/postgres/index.ts';
+import { QueueError } from './errors.ts';
 import { queueKeys, type QueueKeys } from './keys.ts';
 import { outcomeOfRow, parseMessage, type JobOutcome, type QueueMessage } from './messages.ts';
 import { QueueWorker, type JobHandler, type WorkOptions } from './queueWorker.ts';
@@ -117,7 +118,7 @@ export class PgQueue<P extends object, G> {
       throw new QueueError('QUEUE_CONFIG', 'globalConcurrency ≥ 1, perUserWaiting ≥ 0, jobTimeoutMs ≥ 1 and heartbeatSeconds ≥ 10');
     }
     const log = o.logger ?? NO_LOG;
-    log.info({ database: redactDatabaseUrl(o.connectionString), queue: keys.name }, 'job queue connecting');
+    log.info({ database: redactUrl(o.connectionString), queue: keys.name }, 'job queue connecting');
     const boss = new PgBoss({ connectionString: o.connectionString, schema, max: 4, application_name: `queue-${keys.name}` });
     // pg-boss reports background failures (maintenance, supervision) as events; unheard they would crash.
     boss.on('error', (err) => log.warn({ err: { message: err.message, code: (err as { code?: unknown }).code } }, 'job queue background error'));

@@ -7,6 +7,7 @@ import type { PgBoss } from 'pg-boss';
 import type { z } from 'zod';
 import type { QueueKeys } from './keys.ts';
 import type { QueueMessage } from './messages.ts';
+import { inTransaction } from '../../eventlog/postgres/index.ts';
 import { QueueError } from './errors.ts';
 
 /** The few pino methods the queue uses (a pino child logger fits). */
@@ -91,19 +92,8 @@ export class QueueRuntime<P extends object, G> {
   }
 
   /** Runs `fn` in a transaction on a pooled connection; rolls back when it throws. */
-  async transaction<T>(fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
-    const tx = await this.pool.connect();
-    try {
-      await tx.query('BEGIN');
-      const result = await fn(tx);
-      await tx.query('COMMIT');
-      return result;
-    } catch (err) {
-      await tx.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      tx.release();
-    }
+  transaction<T>(fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, fn);
   }
 
   /** Sends `message` to every instance of this queue now. */

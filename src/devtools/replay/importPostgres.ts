@@ -15,7 +15,7 @@ import type { EventRegistry } from '../../../eventlog/index.ts';
 import { sameAppend } from '../../../eventlog/catchUp.ts';
 import { lockHead } from '../../../eventlog/postgres/pgAppender.ts';
 import { rebuildTablesIn } from '../../../eventlog/postgres/pgProjections.ts';
-import { redactUrl } from '../../../eventlog/postgres/index.ts';
+import { inTransaction, redactUrl } from '../../../eventlog/postgres/index.ts';
 import { linkProjections } from '../../link/projections.ts';
 import { openDatabase, type DatabaseTarget } from './database.ts';
 import { asOneLine, ReplayError } from './errors.ts';
@@ -60,58 +60,54 @@ export async function importIntoDatabase(file: string, target: DatabaseTarget, r
   const { store, pool } = await openDatabase(target, false);
   const schema = store.schema;
   const appendLock = `eventlog:append:${target.schema}`;
-  const client = await pool.connect();
   try {
-    await client.query('BEGIN');
-    await requireEmpty(client, schema, target, appendLock);
-    const counts: ImportCounts = { streams: 0, events: 0, dataKeys: 0, keyChecks: 0, sha256: '', masterKeys: [] };
-    const masterKeys = new Set<string>();
-    let rows: Row[] = [];
-    let keys: [string, string][] = [];
-    for await (const item of readExport(file, registry)) {
-      if (item.kind === 'event') {
-        // An append's end is known only from the next event (the rule LevelDB's catch-up uses).
-        const previous = rows.at(-1);
-        if (previous) previous.end = !sameAppend(previous.line, item.line);
-        if (rows.length >= CHUNK) await insertEvents(client, schema, rows.splice(0));
-        rows.push({ line: item.line, record: item.record, end: true });
-        counts.events++;
-      } else if (item.kind === 'dataKey') {
-        keys.push([item.linkId, item.wrapped]);
-        masterKeys.add(item.masterKeyId);
-        if (keys.length >= CHUNK) {
-          await client.query(`INSERT INTO ${schema}.vault_keys (link_id, wrapped) SELECT * FROM unnest($1::text[], $2::text[])`, [keys.map((k) => k[0]), keys.map((k) => k[1])]);
-          counts.dataKeys += keys.length;
-          keys = [];
+    return await inTransaction(pool, async (client) => {
+      await requireEmpty(client, schema, target, appendLock);
+      const counts: ImportCounts = { streams: 0, events: 0, dataKeys: 0, keyChecks: 0, sha256: '', masterKeys: [] };
+      const masterKeys = new Set<string>();
+      let rows: Row[] = [];
+      let keys: [string, string][] = [];
+      const insertKeys = async () => {
+        if (keys.length === 0) return;
+        await client.query(`INSERT INTO ${schema}.vault_keys (link_id, wrapped) SELECT * FROM unnest($1::text[], $2::text[])`, [keys.map((k) => k[0]), keys.map((k) => k[1])]);
+        counts.dataKeys += keys.length;
+        keys = [];
+      };
+      for await (const item of readExport(file, registry)) {
+        if (item.kind === 'event') {
+          // An append's end is known only from the next event (the rule LevelDB's catch-up uses).
+          const previous = rows.at(-1);
+          if (previous) previous.end = !sameAppend(previous.line, item.line);
+          if (rows.length >= CHUNK) await insertEvents(client, schema, rows.splice(0));
+          rows.push({ line: item.line, record: item.record, end: true });
+          counts.events++;
+        } else if (item.kind === 'dataKey') {
+          keys.push([item.linkId, item.wrapped]);
+          masterKeys.add(item.masterKeyId);
+          if (keys.length >= CHUNK) await insertKeys();
+        } else if (item.kind === 'keyCheck') {
+          // A key check of the same master key may be there already (a bot started on the empty log).
+          await client.query(`INSERT INTO ${schema}.vault_key_checks (master_key_id, kcv) VALUES ($1, $2) ON CONFLICT (master_key_id) DO NOTHING`, [item.masterKeyId, item.kcv]);
+          counts.keyChecks++;
+        } else if (item.kind === 'end') {
+          counts.streams = item.end.streams;
+          counts.sha256 = item.end.sha256;
         }
-      } else if (item.kind === 'keyCheck') {
-        // A key check of the same master key may be there already (a bot started on the empty log).
-        await client.query(`INSERT INTO ${schema}.vault_key_checks (master_key_id, kcv) VALUES ($1, $2) ON CONFLICT (master_key_id) DO NOTHING`, [item.masterKeyId, item.kcv]);
-        counts.keyChecks++;
-      } else if (item.kind === 'end') {
-        counts.streams = item.end.streams;
-        counts.sha256 = item.end.sha256;
+        // Events come before keys: flush the last events before the first key is written.
+        if (item.kind !== 'event' && rows.length > 0) {
+          await insertEvents(client, schema, rows);
+          rows = [];
+        }
       }
-      // Events come before keys: flush the last events before the first key is written.
-      if (item.kind !== 'event' && rows.length > 0) {
-        await insertEvents(client, schema, rows);
-        rows = [];
-      }
-    }
-    await insertEvents(client, schema, rows);
-    if (keys.length > 0) {
-      await client.query(`INSERT INTO ${schema}.vault_keys (link_id, wrapped) SELECT * FROM unnest($1::text[], $2::text[])`, [keys.map((k) => k[0]), keys.map((k) => k[1])]);
-      counts.dataKeys += keys.length;
-    }
-    await rebuildTablesIn(client, { schema, appendLock, registry }, [...linkProjections]);
-    await client.query('COMMIT');
-    return { ...counts, masterKeys: [...masterKeys].sort() };
+      await insertEvents(client, schema, rows);
+      await insertKeys();
+      await rebuildTablesIn(client, { schema, appendLock, registry }, [...linkProjections]);
+      return { ...counts, masterKeys: [...masterKeys].sort() };
+    });
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
     // pg's messages name the problem, never the password.
     throw asOneLine(err, 'IMPORT_FAILED', `the import into ${redactUrl(target.url)} (schema ${target.schema}) failed and was rolled back`);
   } finally {
-    client.release();
     await store.close();
     await pool.end();
   }

@@ -15,6 +15,7 @@
 import type pg from 'pg';
 import { levelVaultStorage, type RootDb } from '../../../eventlog/index.ts';
 import { keyspaces, parsePositionKey } from '../../../eventlog/keys.ts';
+import { inTransaction } from '../../../eventlog/postgres/index.ts';
 import type { ExportSource } from './exportFormat.ts';
 
 /** A consistent view of a store's log and vault, for the duration of one callback. */
@@ -66,51 +67,46 @@ export function levelSnapshot(db: RootDb, head: number): LogSnapshot {
  * Runs `fn` on a snapshot of the PostgreSQL store in `schema` (quoted), inside one read-only
  * REPEATABLE READ transaction that ends when `fn` settles.
  */
-export async function withPgSnapshot<T>(pool: pg.Pool, schema: string, fn: (snapshot: LogSnapshot) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const { rows } = await client.query<{ head: string }>(`SELECT coalesce(max(global_position), -1)::text AS head FROM ${schema}.events`);
-    const head = Number(rows[0]!.head);
-    const result = await fn({
-      source: 'postgresql',
-      head,
-      async *records() {
-        for (let next = 0; next <= head; ) {
-          const page = await client.query<{ p: string; record: string }>(
-            `SELECT global_position::text AS p, record FROM ${schema}.events WHERE global_position >= $1 AND global_position <= $2 ORDER BY global_position LIMIT ${PAGE}`,
-            [String(next), String(head)],
+export function withPgSnapshot<T>(pool: pg.Pool, schema: string, fn: (snapshot: LogSnapshot) => Promise<T>): Promise<T> {
+  return inTransaction(
+    pool,
+    async (client) => {
+      const { rows } = await client.query<{ head: string }>(`SELECT coalesce(max(global_position), -1)::text AS head FROM ${schema}.events`);
+      const head = Number(rows[0]!.head);
+      return fn({
+        source: 'postgresql',
+        head,
+        async *records() {
+          for (let next = 0; next <= head; ) {
+            const page = await client.query<{ p: string; record: string }>(
+              `SELECT global_position::text AS p, record FROM ${schema}.events WHERE global_position >= $1 AND global_position <= $2 ORDER BY global_position LIMIT ${PAGE}`,
+              [String(next), String(head)],
+            );
+            for (const r of page.rows) yield [Number(r.p), r.record];
+            if (page.rows.length < PAGE) return;
+            next = Number(page.rows.at(-1)!.p) + 1;
+          }
+        },
+        async *dataKeys() {
+          let after: string | null = null;
+          for (;;) {
+            const page: pg.QueryResult<{ link_id: string; wrapped: string }> = await client.query<{ link_id: string; wrapped: string }>(
+              `SELECT link_id, wrapped FROM ${schema}.vault_keys WHERE $1::text IS NULL OR link_id > $1 ORDER BY link_id LIMIT ${PAGE}`,
+              [after],
+            );
+            for (const r of page.rows) yield [r.link_id, r.wrapped] as [string, string];
+            if (page.rows.length < PAGE) return;
+            after = page.rows.at(-1)!.link_id;
+          }
+        },
+        async keyChecks() {
+          const { rows: checks } = await client.query<{ id: string; kcv: string }>(
+            `SELECT master_key_id AS id, kcv FROM ${schema}.vault_key_checks ORDER BY master_key_id COLLATE "C"`,
           );
-          for (const r of page.rows) yield [Number(r.p), r.record];
-          if (page.rows.length < PAGE) return;
-          next = Number(page.rows.at(-1)!.p) + 1;
-        }
-      },
-      async *dataKeys() {
-        let after: string | null = null;
-        for (;;) {
-          const page: pg.QueryResult<{ link_id: string; wrapped: string }> = await client.query<{ link_id: string; wrapped: string }>(
-            `SELECT link_id, wrapped FROM ${schema}.vault_keys WHERE $1::text IS NULL OR link_id > $1 ORDER BY link_id LIMIT ${PAGE}`,
-            [after],
-          );
-          for (const r of page.rows) yield [r.link_id, r.wrapped] as [string, string];
-          if (page.rows.length < PAGE) return;
-          after = page.rows.at(-1)!.link_id;
-        }
-      },
-      async keyChecks() {
-        const { rows: checks } = await client.query<{ id: string; kcv: string }>(
-          `SELECT master_key_id AS id, kcv FROM ${schema}.vault_key_checks ORDER BY master_key_id COLLATE "C"`,
-        );
-        return checks.map((r) => [r.id, r.kcv] as [string, string]);
-      },
-    });
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+          return checks.map((r) => [r.id, r.kcv] as [string, string]);
+        },
+      });
+    },
+    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+  );
 }
