@@ -33,10 +33,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, type RunningApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/log.ts';
-import { appEnv, freePort, startAppFakes, type AppFakes } from '../test/helpers/appHarness.ts';
+import type { RunningApp } from '../src/app.ts';
+import { startAppFakes, startRoleApp, type AppFakes } from '../test/helpers/appHarness.ts';
 import { startMediaServer, type MediaServer } from '../test/helpers/mediaServer.ts';
 import { createDatabase, startPostgresCluster } from '../test/helpers/postgresCluster.ts';
 
@@ -85,14 +83,11 @@ async function startSetup(adminUrl: string, media: MediaServer, root: string, na
   const lines: string[] = [];
   const apps: RunningApp[] = [];
   const start = async (role: 'web' | 'worker', i: number): Promise<void> => {
-    const port = await freePort();
-    const extra = { DATABASE_URL: url, BOT_ROLE: role, DOWNLOAD_CONCURRENCY: '1', DOWNLOAD_GLOBAL_CONCURRENCY: String(Math.max(4, workers)) };
-    const logger = createLogger({ level: 'warn', base: { role, i }, destination: { write: (line: string) => void lines.push(line) } });
+    const extra = { DOWNLOAD_CONCURRENCY: '1', DOWNLOAD_GLOBAL_CONCURRENCY: String(Math.max(4, workers)) };
     apps.push(
-      await startApp(loadConfig(appEnv(fakes, { dataDir: join(root, `${name}-${role}-${i}`), port, extra })), logger, {
-        bot: { pollingTimeoutSec: 1, floodLimits: false },
-        processMetrics: false,
-        music: { urls: { youtube: media.baseUrl, soundcloud: media.baseUrl }, allowPrivateAddresses: true, tempRoot: join(root, 'tmp') },
+      await startRoleApp({
+        fakes, mediaBaseUrl: media.baseUrl, databaseUrl: url, role, dataDir: join(root, `${name}-${role}-${i}`), tempRoot: join(root, 'tmp'),
+        log: (line) => void lines.push(line), logLevel: 'warn', extra, processMetrics: false,
       }),
     );
   };

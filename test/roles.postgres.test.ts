@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startApp, type RunningApp } from '../src/app.ts';
+import type { RunningApp } from '../src/app.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/log.ts';
-import { appEnv, freePort, startAppFakes, type AppFakes } from './helpers/appHarness.ts';
+import { appEnv, startAppFakes, startRoleApp, type AppFakes } from './helpers/appHarness.ts';
 import { startMediaServer, type MediaServer } from './helpers/mediaServer.ts';
 import { freshDatabase } from './helpers/postgresCluster.ts';
 
@@ -42,14 +41,11 @@ Roles.after.each(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/** Apps started in this file: each gets a DATA_DIR of its own. */
+let started = 0;
+
 async function start(role: 'web' | 'worker', extra: Record<string, string> = {}): Promise<RunningApp> {
-  const port = await freePort();
-  const env = appEnv(fakes, { dataDir: join(root, `${role}-${port}`), port, extra: { DATABASE_URL: database.url, BOT_ROLE: role, ...extra } });
-  const logger = createLogger({ level: 'debug', base: { role }, destination: { write: (line: string) => void lines.push(line) } });
-  const app = await startApp(loadConfig(env), logger, {
-    bot: { pollingTimeoutSec: 1, floodLimits: false },
-    music: { urls: { youtube: media.baseUrl, soundcloud: media.baseUrl }, allowPrivateAddresses: true, tempRoot: join(root, 'tmp') },
-  });
+  const app = await startRoleApp({ fakes, mediaBaseUrl: media.baseUrl, databaseUrl: database.url, role, dataDir: join(root, `${role}-${++started}`), tempRoot: join(root, 'tmp'), log: (line) => void lines.push(line), extra });
   apps.push(app);
   return app;
 }

@@ -18,6 +18,9 @@ import { randomBytes } from 'node:crypto';
 import type { Message, User } from 'grammy/types';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { startApp, type RunningApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
 import { testBotToken } from '../bot/botHarness.ts';
 import { FakeBotApi, type FakeBotApiOptions } from './fakeBotApi.ts';
 import { startFakeSpotify, type FakeSpotify } from './fakeSpotify.ts';
@@ -134,4 +137,38 @@ export async function unlinkThroughTheBot(fakes: AppFakes, user: User): Promise<
   await fakes.bot.nextCall('editMessageText');
   fakes.bot.sendCommand(user, 'help');
   await replyTo();
+}
+
+/** What {@link startRoleApp} needs. */
+export interface RoleAppOptions {
+  readonly fakes: AppFakes;
+  /** The local media server whose pages stand in for YouTube's and SoundCloud's. */
+  readonly mediaBaseUrl: string;
+  readonly databaseUrl: string;
+  readonly role: 'web' | 'worker';
+  /** A folder of this app's own (its DATA_DIR goes below it), and one for job directories (must exist). */
+  readonly dataDir: string;
+  readonly tempRoot: string;
+  /** Where its JSON log lines go. */
+  readonly log: (line: string) => void;
+  readonly logLevel?: 'debug' | 'info' | 'warn';
+  /** More variables (BOT_MODE, DOWNLOAD_CONCURRENCY, …). */
+  readonly extra?: Record<string, string>;
+  readonly processMetrics?: boolean;
+}
+
+/**
+ * The whole app (`startApp`) in one role on PostgreSQL, against the fakes, with YouTube and
+ * SoundCloud links downloaded by the real yt-dlp from the local media server: the roles tests
+ * and the scale benchmark's workers.
+ */
+export async function startRoleApp(o: RoleAppOptions): Promise<RunningApp> {
+  const port = await freePort();
+  const env = appEnv(o.fakes, { dataDir: o.dataDir, port, extra: { DATABASE_URL: o.databaseUrl, BOT_ROLE: o.role, ...o.extra } });
+  const logger = createLogger({ level: o.logLevel ?? 'debug', base: { role: o.role }, destination: { write: o.log } });
+  return startApp(loadConfig(env), logger, {
+    bot: { pollingTimeoutSec: 1, floodLimits: false },
+    ...(o.processMetrics !== undefined && { processMetrics: o.processMetrics }),
+    music: { urls: { youtube: o.mediaBaseUrl, soundcloud: o.mediaBaseUrl }, allowPrivateAddresses: true, tempRoot: o.tempRoot },
+  });
 }
