@@ -26,6 +26,7 @@ import { createBot, type BotApp, type BotOptions } from './bot/createBot.ts';
 import { createMusicPort } from './bot/musicChat/musicPort.ts';
 import { MemoryChoiceStore, type ChoiceStore } from './bot/musicChat/choiceStore.ts';
 import { MusicJobRunner } from './bot/musicChat/jobRunner.ts';
+import { LinkSeal } from './bot/musicChat/linkSeal.ts';
 import { PgChoiceStore } from './bot/musicChat/pgChoiceStore.ts';
 import { PgMusicJobs } from './bot/musicChat/pgMusicJobs.ts';
 import { NotifierRelay } from './bot/notifier.ts';
@@ -179,7 +180,9 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     // With PostgreSQL, choices and the download queue are shared: the worker that offers a
     // choice, or runs a job, is rarely the instance that took the update.
     const { database } = storage;
-    const choices: ChoiceStore = database ? new PgChoiceStore(database.pool, { schema: database.musicSchema }) : new MemoryChoiceStore();
+    // Links kept in the shared database are sealed: a private link's URL is its secret.
+    const seal = new LinkSeal([config.storage.masterKey, ...config.storage.previousMasterKeys]);
+    const choices: ChoiceStore = database ? new PgChoiceStore(database.pool, { schema: database.musicSchema, seal }) : new MemoryChoiceStore();
     const storageChatId = config.telegram.storageChatId;
     // The bot is built below; jobs read its Bot API (flood control, retries) when they run.
     // Without a database the music port runs jobs in this process with the updates' own Bot API.
@@ -191,6 +194,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
           globalConcurrency: config.music.downloadGlobalConcurrency ?? 4,
           runner: new MusicJobRunner({ api: () => botApi!(), service: music, choices, limits: music.limits, ...(storageChatId !== undefined && { storageChatId }) }),
           logger: logger.child({ module: 'queue' }),
+          seal,
         })
       : undefined;
     if (jobs) {

@@ -8,6 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunningApp } from '../src/app.ts';
@@ -69,6 +70,13 @@ Roles('the worker downloads what a web instance queued, and edits its progress m
   // No worker yet: the job waits in PostgreSQL, nothing is downloaded.
   await new Promise((r) => setTimeout(r, 500));
   assert.is(media.downloads('/watch?v=dQw4w9WgXcQ'), 0);
+  // pg-boss keeps the job in its table: the link there is sealed (a private link's URL is its secret).
+  const db = new pg.Client({ connectionString: database.url });
+  await db.connect();
+  const { rows } = await db.query<{ data: string }>('SELECT data::text AS data FROM eventlog_queue.job').finally(() => db.end());
+  assert.is(rows.length, 1);
+  assert.match(rows[0]!.data, /"sealed": ?"[A-Za-z0-9_-]{40,}"/);
+  assert.not.match(rows[0]!.data, /https:|youtu\.be/, 'neither the URL nor the text the user sent is stored in the clear');
   await stop(web);
 
   await start('worker');

@@ -106,7 +106,7 @@ export class MusicJobRunner {
    * Shows why `job` never ran (cancelled while waiting, the bot stopping, two workers lost):
    * the progress message or inline message says so. A `batch` job's run reports it instead.
    */
-  async dropped(job: MusicJob, reason: unknown, via?: Api): Promise<void> {
+  async dropped(job: Pick<MusicJob, 'locale' | 'target'>, reason: unknown, via?: Api): Promise<void> {
     const t = translatorFor(job.locale);
     const api = this.#api(via);
     if (job.target.kind === 'chat') {

@@ -21,13 +21,16 @@ export const JobTargetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('batch'), chatId: TgId }),
 ]);
 
+/** Entry `index` of a stored choice (the same in memory and in the shared database). */
+export const ChoiceWhatSchema = z.object({ choiceId: z.string().regex(/^[A-Za-z0-9_-]{10}$/), index: z.number().int().min(0).max(99) });
+
 /**
  * What to fetch: a link (its canonical URL, the text the user sent, and the key it parsed to,
  * which the worker's parse must give again), or entry `index` of a stored choice.
  */
 export const JobWhatSchema = z.union([
   z.object({ link: z.object({ url: z.string().min(1).max(2048), original: z.string().max(2048), key: z.string().min(1).max(512) }) }),
-  z.object({ choiceId: z.string().regex(/^[A-Za-z0-9_-]{10}$/), index: z.number().int().min(0).max(99) }),
+  ChoiceWhatSchema,
 ]);
 
 /** See the module comment. */

@@ -7,6 +7,7 @@
  *
  * A row is read back through zod, and its links through the link parser again (their key must
  * come out the same): the database is shared with other processes and versions of the bot.
+ * Links are stored sealed ({@link LinkSeal}): a private SoundCloud album's tracks carry its secret.
  */
 import type pg from 'pg';
 import { z } from 'zod';
@@ -15,9 +16,7 @@ import { parseUrl, type MusicLink } from '../../music/links/index.ts';
 import type { Candidate } from '../../music/matcher/index.ts';
 import type { TrackInfo } from '../../music/types.ts';
 import { newChoiceId, type Choice, type ChoiceStore } from './choiceStore.ts';
-
-/** A link as stored: enough to parse it again. */
-const StoredLink = z.object({ url: z.string().min(1).max(2048), original: z.string().max(2048), key: z.string().min(1).max(512) });
+import { SealedLinkSchema, type LinkSeal, type SealedLink } from './linkSeal.ts';
 
 const PLATFORM = z.enum(['spotify', 'yandex', 'youtube', 'soundcloud', 'apple', 'deezer', 'tidal']);
 
@@ -48,17 +47,9 @@ const TrackInfoSchema = z.object({
 }) satisfies z.ZodType<TrackInfo>;
 
 const StoredChoice = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('candidates'), link: StoredLink, track: TrackInfoSchema, candidates: z.array(CandidateSchema).max(100) }),
-  z.object({ kind: z.literal('collection'), links: z.array(StoredLink).max(100), names: z.array(z.string()).max(100).optional() }),
+  z.object({ kind: z.literal('candidates'), link: SealedLinkSchema, track: TrackInfoSchema, candidates: z.array(CandidateSchema).max(100) }),
+  z.object({ kind: z.literal('collection'), links: z.array(SealedLinkSchema).max(100), names: z.array(z.string()).max(100).optional() }),
 ]);
-
-const stored = (l: MusicLink) => ({ url: l.url, original: l.original, key: l.key });
-
-/** A stored link parsed again; undefined when it no longer parses to its key. */
-function linkOf(s: z.infer<typeof StoredLink>): MusicLink | undefined {
-  const v = parseUrl(s.url, s.original);
-  return v.type === 'link' && v.link.key === s.key ? v.link : undefined;
-}
 
 /** Options of {@link PgChoiceStore}. */
 export interface PgChoiceStoreOptions {
@@ -66,12 +57,15 @@ export interface PgChoiceStoreOptions {
   readonly schema: string;
   /** Default 6 h, as in memory. */
   readonly ttlMs?: number;
+  /** Seals the links (every instance derives the same key from `TOKEN_ENCRYPTION_KEY`). */
+  readonly seal: LinkSeal;
 }
 
 /** See the module comment. */
 export class PgChoiceStore implements ChoiceStore {
   readonly #table: string;
   readonly #ttlMs: number;
+  readonly #seal: LinkSeal;
   #lastSweep = 0;
 
   constructor(
@@ -80,10 +74,12 @@ export class PgChoiceStore implements ChoiceStore {
   ) {
     this.#table = `${quoteIdent(o.schema)}.choices`;
     this.#ttlMs = o.ttlMs ?? 6 * 3600_000;
+    this.#seal = o.seal;
   }
 
   async put(choice: Choice): Promise<string> {
     const id = newChoiceId();
+    const stored = (l: MusicLink) => this.#seal.seal(l);
     const row =
       choice.kind === 'candidates'
         ? { kind: 'candidates', link: stored(choice.link), track: choice.track, candidates: choice.candidates }
@@ -101,6 +97,7 @@ export class PgChoiceStore implements ChoiceStore {
     const parsed = StoredChoice.safeParse(rows[0]?.choice);
     if (!parsed.success) return undefined;
     const c = parsed.data;
+    const linkOf = (s: SealedLink) => this.#linkOf(s);
     if (c.kind === 'candidates') {
       const link = linkOf(c.link);
       return link && { kind: 'candidates', link, track: c.track, candidates: c.candidates };
@@ -108,6 +105,13 @@ export class PgChoiceStore implements ChoiceStore {
     const links = c.links.map(linkOf);
     if (links.some((l) => l === undefined)) return undefined;
     return { kind: 'collection', links: links as MusicLink[], ...(c.names && { names: c.names }) };
+  }
+
+  /** A stored link opened and parsed again; undefined when it does not open or no longer parses to its key. */
+  #linkOf(s: SealedLink): MusicLink | undefined {
+    const plain = this.#seal.open(s);
+    const v = plain && parseUrl(plain.url, plain.original);
+    return v?.type === 'link' && v.link.key === s.key ? v.link : undefined;
   }
 
   /** Deletes expired rows, at most once a minute per instance. */

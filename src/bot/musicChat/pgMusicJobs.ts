@@ -9,14 +9,23 @@
  *   so the user hears even when the instance that queued it is gone too;
  * - a worker stopping (`QUEUE_SHUTDOWN`): nobody; the job goes back to the queue and its
  *   message says it waits again.
+ *
+ * A job's link is stored sealed ({@link LinkSeal}): pg-boss keeps payloads in its tables, and a
+ * private link's URL is its secret.
  */
 import { MusicError } from '../../music/errors.ts';
 import { PgQueue, type JobOutcome } from '../../queue/pgQueue.ts';
 import { QueueError } from '../../queue/errors.ts';
 import type { QueueLogger } from '../../queue/runtime.ts';
 import type { MusicJobRunner } from './jobRunner.ts';
-import { MusicJobProgressSchema, MusicJobSchema, type MusicJob } from './musicJob.ts';
+import { z } from 'zod';
+import { ChoiceWhatSchema, MusicJobProgressSchema, MusicJobSchema, type MusicJob } from './musicJob.ts';
 import type { JobAdmission, JobEnd, MusicJobs } from './musicJobs.ts';
+import { SealedLinkSchema, type LinkSeal } from './linkSeal.ts';
+
+/** A {@link MusicJob} as the queue stores it: a link sealed, everything else as is. */
+const StoredMusicJobSchema = MusicJobSchema.extend({ what: z.union([z.object({ link: SealedLinkSchema }), ChoiceWhatSchema]) });
+type StoredMusicJob = z.infer<typeof StoredMusicJobSchema>;
 
 /** Settings of {@link PgMusicJobs.open}. */
 export interface PgMusicJobsOptions {
@@ -32,6 +41,8 @@ export interface PgMusicJobsOptions {
   readonly jobTimeoutMs?: number;
   readonly runner: MusicJobRunner;
   readonly logger: QueueLogger;
+  /** Seals job links (every instance derives the same key from `TOKEN_ENCRYPTION_KEY`). */
+  readonly seal: LinkSeal;
 }
 
 /** What a queue's abort reason means to the pipeline (whose steps end with their signal's `MusicError`). */
@@ -45,15 +56,16 @@ const endOfOutcome = (o: JobOutcome): JobEnd => (o.status === 'failed' ? { statu
 /** See the module comment. */
 export class PgMusicJobs implements MusicJobs {
   private constructor(
-    private readonly queue: PgQueue<MusicJob, never>,
+    private readonly queue: PgQueue<StoredMusicJob, never>,
     private readonly runner: MusicJobRunner,
+    private readonly seal: LinkSeal,
   ) {}
 
   /** Connects to the queue (installing pg-boss's schema on first use). */
   static async open(o: PgMusicJobsOptions): Promise<PgMusicJobs> {
-    const queue = await PgQueue.open<MusicJob, never>({
+    const queue = await PgQueue.open<StoredMusicJob, never>({
       connectionString: o.connectionString,
-      payload: MusicJobSchema,
+      payload: StoredMusicJobSchema,
       progress: MusicJobProgressSchema,
       name: 'downloads',
       ...(o.schema && { schema: o.schema }),
@@ -63,7 +75,7 @@ export class PgMusicJobs implements MusicJobs {
       logger: o.logger,
       onLost: (_id, job) => o.runner.dropped(job, new MusicError('MUSIC_WORKER_LOST', 'two workers died holding this job')),
     });
-    return new PgMusicJobs(queue, o.runner);
+    return new PgMusicJobs(queue, o.runner, o.seal);
   }
 
   get perUserLimit(): number {
@@ -80,7 +92,8 @@ export class PgMusicJobs implements MusicJobs {
 
   async submit(jobId: string, job: MusicJob): Promise<JobAdmission> {
     // The job runs in a worker, with the worker's Bot API: the submitter's is not needed.
-    const r = await this.queue.submit(job.userId, job, { id: jobId });
+    const stored: StoredMusicJob = 'link' in job.what ? { ...job, what: { link: this.seal.seal(job.what.link) } } : { ...job, what: job.what };
+    const r = await this.queue.submit(job.userId, stored, { id: jobId });
     return r.accepted ? { accepted: true } : r;
   }
 
@@ -112,7 +125,10 @@ export class PgMusicJobs implements MusicJobs {
   /** Makes this instance a download worker running `concurrency` jobs at a time. */
   work(concurrency: number): void {
     this.queue.work(
-      async (job, signal, _progress, jobId) => {
+      async (stored, signal, _progress, jobId) => {
+        const job = this.#opened(stored);
+        // Sealed under a master key this instance no longer has: the user hears, the job ends.
+        if (!job) return this.runner.dropped(stored, new MusicError('MUSIC_UNSUPPORTED_LINK', 'the queued link does not open with the configured keys'));
         const music = new AbortController();
         const abort = () => music.abort(musicReason(signal.reason));
         if (signal.aborted) abort();
@@ -122,6 +138,13 @@ export class PgMusicJobs implements MusicJobs {
       },
       { concurrency },
     );
+  }
+
+  /** The job with its link opened; undefined when it does not open. */
+  #opened(stored: StoredMusicJob): MusicJob | undefined {
+    if (!('link' in stored.what)) return { ...stored, what: stored.what };
+    const link = this.seal.open(stored.what.link);
+    return link && { ...stored, what: { link } };
   }
 
   /** Stops taking jobs; running ones get `graceMs`, then go back to the queue for another worker. */

@@ -7,12 +7,14 @@ import pg from 'pg';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MemoryChoiceStore, type Choice, type ChoiceStore } from '../../../src/bot/musicChat/choiceStore.ts';
+import { LinkSeal } from '../../../src/bot/musicChat/linkSeal.ts';
 import { PgChoiceStore } from '../../../src/bot/musicChat/pgChoiceStore.ts';
 import { parseUrl, type MusicLink } from '../../../src/music/links/index.ts';
 import { openPostgresAudioCache } from '../../../src/music/cache/pgAudioCache.ts';
 import { testDatabase } from '../../helpers/postgresCluster.ts';
 
 const database = testDatabase();
+const masterKey = Buffer.alloc(32, 7);
 const pools: pg.Pool[] = [];
 let n = 0;
 
@@ -42,7 +44,7 @@ interface Backend {
   /** Whether stored rows can be edited behind the store's back (a shared database can). */
   shared: boolean;
   /** Two instances on one storage, and a clock to move. */
-  open(): Promise<{ writer: ChoiceStore; reader: ChoiceStore; age(ms: number): Promise<void>; tamper?(id: string): Promise<void> }>;
+  open(): Promise<{ writer: ChoiceStore; reader: ChoiceStore; age(ms: number): Promise<void>; tamper?(id: string): Promise<void>; stored?(id: string): Promise<string>; readerWith?(keys: Uint8Array[]): ChoiceStore }>;
 }
 
 const memory: Backend = {
@@ -63,9 +65,13 @@ const postgres: Backend = {
     pools.push(pool);
     const schema = `choices_${++n}`;
     await openPostgresAudioCache(pool, schema); // migrates the music schema, as the app does
+    // Every instance has the same TOKEN_ENCRYPTION_KEY.
+    const seal = () => new LinkSeal([masterKey]);
     return {
-      writer: new PgChoiceStore(pool, { schema }),
-      reader: new PgChoiceStore(pool, { schema }),
+      writer: new PgChoiceStore(pool, { schema, seal: seal() }),
+      reader: new PgChoiceStore(pool, { schema, seal: seal() }),
+      readerWith: (keys) => new PgChoiceStore(pool, { schema, seal: new LinkSeal(keys) }),
+      stored: async (id) => (await pool.query<{ text: string }>(`SELECT choice::text AS text FROM ${schema}.choices WHERE id = $1`, [id])).rows[0]!.text,
       age: async (ms) => void (await pool.query(`UPDATE ${schema}.choices SET created_at = created_at - make_interval(secs => $1::float8 / 1000)`, [ms])),
       // Another version of the bot (or a hand edit) left a link whose key no longer matches.
       tamper: async (id) => void (await pool.query(`UPDATE ${schema}.choices SET choice = jsonb_set(choice, '{links,0,key}', '"deezer:track:1"') WHERE id = $1`, [id])),
@@ -102,6 +108,20 @@ for (const backend of [memory, postgres]) {
       const id = await writer.put(collection);
       await tamper!(id);
       assert.is(await reader.get(id), undefined);
+    });
+  }
+
+  if (backend.shared) {
+    test('links are stored sealed: no URL, and no private link\'s secret, in the database; a rotated-away key reads as gone', async () => {
+      const { writer, stored, readerWith } = await backend.open();
+      const id = await writer.put(collection);
+      const row = await stored!(id);
+      assert.not.match(row, 's-AbCdEfGh123', 'the private link\'s secret token');
+      assert.not.match(row, 'https://', 'no URL in the clear');
+      assert.match(row, 'soundcloud:', 'the keys stay readable');
+      const rotated = Buffer.alloc(32, 8);
+      assert.equal(await readerWith!([rotated, masterKey]).get(id), collection, 'the old key, now a previous one, still opens');
+      assert.is(await readerWith!([rotated]).get(id), undefined, 'without it the choice reads as gone');
     });
   }
 
