@@ -180,8 +180,13 @@ export class QueueWorker<P extends object, G> {
       if (code === 'QUEUE_CANCELLED') {
         // The row is already cancelled and the canceller announced the end.
       } else if (code === 'QUEUE_SHUTDOWN') {
-        // Not the job's fault: back to the queue (this spends its one retry) for another worker.
-        await boss.fail(keys.name, attempt, { code: 'QUEUE_SHUTDOWN' });
+        // Not the job's fault: back to the queue for another worker. Its one retry is for a
+        // worker that dies, so the hand-back raises the job's retry limit first (the next claim
+        // counts as an attempt); otherwise a stop during the retry would fail it for good.
+        await this.#rt.transaction(async (tx) => {
+          await tx.query(`UPDATE ${this.#rt.schema}.job SET retry_limit = retry_limit + 1 WHERE name = $1 AND id = $2 AND state = 'active' AND retry_count = $3`, [keys.name, job.id, job.retryCount]);
+          await boss.fail(keys.name, attempt, { code: 'QUEUE_SHUTDOWN' }, { db: adapter(tx) });
+        });
         await this.#rt.notify({ t: 'wake' });
       } else {
         // completed with the verdict in its output; a handler's own error is final, not retried.

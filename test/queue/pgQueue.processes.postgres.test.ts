@@ -2,7 +2,8 @@
  * The PostgreSQL job queue across processes, as the bot's users would notice it: two worker
  * processes never run more than the global cap between them, and a worker killed with SIGKILL
  * in the middle of a job costs the job one retry on the other worker (done exactly once), while
- * a job whose workers die twice is reported failed to the submitter.
+ * a job whose workers die twice is reported failed to the submitter; a worker that stops
+ * gracefully hands its job back without spending that retry.
  */
 import type { ChildProcess } from 'node:child_process';
 import { suite } from 'uvu';
@@ -101,6 +102,29 @@ Processes('a job whose workers are killed twice is reported failed (QUEUE_WORKER
     assert.ok(next.accepted);
     if (next.accepted) assert.equal(await web.outcome(next.jobId), { status: 'done' });
   }
+});
+
+Processes('a job handed back by a stopping worker still has its retry: its next worker is killed and a third one runs it', async () => {
+  // Two more workers: this test stops one and kills one, leaving the last as it found it.
+  const extra = await Promise.all([1, 2].map(() => spawnWorker(cluster.url, QUEUE, 2, 4)));
+  workers.push(...extra);
+  const r = await web.submit(23, { tag: 'deploy', holdMs: 3_000 });
+  assert.ok(r.accepted);
+  if (!r.accepted) return;
+  const log: TestProgress[] = [];
+  web.onProgress(r.jobId, (p) => {
+    log.push(p);
+    const starts = log.filter((x) => x.phase === 'start').length;
+    if (p.phase !== 'start') return;
+    const child = workers.find((w) => w.pid === p.pid)!;
+    if (starts === 1) void stopWorker(child); // a deploy: SIGTERM, 1 s of grace, the job goes back
+    if (starts === 2) process.kill(p.pid, 'SIGKILL');
+  });
+  assert.equal(await web.outcome(r.jobId), { status: 'done' }, 'not failed for the stop');
+  const starts = log.filter((p) => p.phase === 'start');
+  assert.is(starts.length, 3, 'stopped, killed, done');
+  assert.is(new Set(starts.map((p) => p.pid)).size, 3);
+  assert.ok(log.some((p) => p.phase === 'aborted' && p.reason === 'QUEUE_SHUTDOWN'));
 });
 
 Processes.run();
