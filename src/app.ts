@@ -29,6 +29,7 @@ import { MusicJobRunner } from './bot/musicChat/jobRunner.ts';
 import { LinkSeal } from './bot/musicChat/linkSeal.ts';
 import { PgChoiceStore } from './bot/musicChat/pgChoiceStore.ts';
 import { PgMusicJobs } from './bot/musicChat/pgMusicJobs.ts';
+import { PgSendAllRuns } from './bot/musicChat/pgSendAllRuns.ts';
 import { NotifierRelay } from './bot/notifier.ts';
 import { CALLBACK_PATH, type Config } from './config.ts';
 import { createCallbackRoute } from './http/callbackRoute.ts';
@@ -213,7 +214,8 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     const ytdlp = startYtDlpUpkeep({ path: config.music.ytdlpPath, autoUpdate: config.music.ytdlpAutoUpdate ?? false, logger: logger.child({ module: 'yt-dlp' }) });
     stopStep('ytdlp', 'close', (remaining) => ytdlp.stop(Math.min(remaining, 10_000)));
 
-    const musicPort = createMusicPort(music, { choices, ...(jobs ? { jobs } : {}), ...(storageChatId !== undefined && { storageChatId }) });
+    const sendAllRuns = database && new PgSendAllRuns(database.pool, database.musicSchema);
+    const musicPort = createMusicPort(music, { choices, ...(jobs ? { jobs } : {}), ...(sendAllRuns && { sendAllRuns }), ...(storageChatId !== undefined && { storageChatId }) });
     const bot = createBot({ config, links, spotify, music: musicPort, ...(lyrics && { lyrics }), logger, ...(options.bot ? { options: options.bot } : {}) });
     botApi = () => bot.bot.api;
     // Only now: a job taken earlier would find no Bot API to report with.

@@ -2,11 +2,12 @@
  * "Send all" under an album's list, through the bot and the fake Bot API: the tracks arrive
  * in order as audio (real yt-dlp and ffmpeg on the local music world), one progress message
  * counts them, a summary names what was not sent and why, Stop ends the run, and a second
- * run of the same user is refused while one goes on.
+ * run of the same user is refused while one goes on, here or on another instance.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { DownloadedAudio, Downloader, DownloadRequest } from '../../src/music/download/downloader.ts';
+import { MemorySendAllRuns } from '../../src/bot/musicChat/sendAllRuns.ts';
 import { InstantDownloader } from '../helpers/fakeDownloader.ts';
 import { candidate } from '../helpers/musicFixtures.ts';
 import { startMusicHarness, type MusicHarness } from '../helpers/musicHarness.ts';
@@ -104,6 +105,29 @@ S('Stop ends the run at the current track; a second Send all is refused while on
     await h.service.queue.idle();
     assert.is(downloader.started.length, 1, 'the rest was never started');
     assert.is(h.fake.calls.filter((c) => c.method === 'sendAudio').length, 0);
+    h.fake.assertNoViolations();
+  } finally {
+    await h.close();
+  }
+});
+
+S('a run another instance holds for the user refuses Send all here; once it ends, Send all starts', async () => {
+  // The lease store the instances share (PostgreSQL's in production: sendAllRuns.postgres.test.ts).
+  const shared = new MemorySendAllRuns();
+  const h = await startMusicHarness({ service: { downloader: new InstantDownloader() }, port: { sendAllRuns: shared } });
+  try {
+    await album(h, '900', 2, () => true, false);
+    const carol = h.fake.createUser();
+    const { list, sendAll } = await listFor(h, carol, '900');
+    assert.ok(await shared.claim(carol.id, 'run-on-the-other-web', 60_000), 'the first tap reached the other instance');
+    h.fake.pressButton(carol, list, sendAll.callback_data);
+    const refused = await h.fake.nextCall('answerCallbackQuery', (c) => /still running/.test(String(c.params.text)));
+    assert.is(refused.params.show_alert, true);
+    await h.service.queue.idle();
+    assert.is(h.fake.calls.filter((c) => c.method === 'sendAudio').length, 0, 'nothing sent twice');
+    await shared.release(carol.id, 'run-on-the-other-web');
+    h.fake.pressButton(carol, list, sendAll.callback_data);
+    assert.match(await h.nextText(carol.id, /Sent \d+ of 2/), "Sent 2 of 2");
     h.fake.assertNoViolations();
   } finally {
     await h.close();

@@ -122,7 +122,7 @@ async function onSendAll(d: MusicFeatureDeps, ctx: CallbackContext, choiceId: st
     return;
   }
   const tracks = choice.links.map((link, i) => ({ link, name: choice.names?.[i] ?? link.url }));
-  const started = d.sendAll.start(origin, tracks);
+  const started = await d.sendAll.start(origin, tracks);
   await ctx.answerCallbackQuery({ text: ctx.t(started ? 'music-choice-started' : 'music-send-all-busy'), show_alert: !started });
 }
 

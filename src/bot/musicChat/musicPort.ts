@@ -20,6 +20,7 @@ import { musicFeature, originOf } from './musicFeature.ts';
 import { LocalMusicJobs, type MusicJobs } from './musicJobs.ts';
 import { MusicRequests } from './musicRequests.ts';
 import { SendAll } from './sendAll.ts';
+import type { SendAllRuns } from './sendAllRuns.ts';
 import { answerInlineSearch, type InlineSearchDeps } from './inlineSearch.ts';
 
 /** The music pipeline as the bot sees it. */
@@ -41,6 +42,8 @@ export interface MusicPort {
 export type MusicPortOptions = Partial<Pick<JobRunnerDeps, 'progressIntervalMs' | 'progressClock' | 'chatActionEveryMs'>> & {
   /** Where choices are kept (default: this process's memory; PostgreSQL's when instances share work). */
   readonly choices?: ChoiceStore;
+  /** Who has a "Send all" run going (default: this process's memory; PostgreSQL's when instances share work). */
+  readonly sendAllRuns?: SendAllRuns;
   /**
    * The download queue (default: the service's own, run in this process with the runner made
    * here). `app.ts` gives PostgreSQL's when `DATABASE_URL` is set.
@@ -63,14 +66,14 @@ export const SEARCHES_PER_MINUTE = 12;
 /** Wires the music feature and the ⬇️ Download / inline helpers onto `service`. */
 export function createMusicPort(service: MusicService, options: MusicPortOptions = {}): MusicPort {
   const choices = options.choices ?? new MemoryChoiceStore();
-  const { searchesPerMinute, now, storageChatId, jobs: given, ...progressOptions } = options;
+  const { searchesPerMinute, now, storageChatId, jobs: given, sendAllRuns, ...progressOptions } = options;
   const jobs = given ?? new LocalMusicJobs(service.queue, new MusicJobRunner({ service, choices, limits: service.limits, ...(storageChatId !== undefined && { storageChatId }), ...progressOptions }));
   const { progressIntervalMs, progressClock } = progressOptions;
   const shown = { ...(progressIntervalMs !== undefined && { progressIntervalMs }), ...(progressClock && { progressClock }) };
   const requests = new MusicRequests({ service, jobs, ...shown });
   const searchRate = new UserRateLimit(searchesPerMinute ?? SEARCHES_PER_MINUTE, 60_000, now ?? Date.now);
   const inline: InlineSearchDeps = { service, jobs, choices, rate: searchRate, limits: service.limits, ...(storageChatId !== undefined && { storageChatId }) };
-  const sendAll = new SendAll({ service, jobs, maxTracks: service.collectionLimit, ...shown });
+  const sendAll = new SendAll({ service, jobs, maxTracks: service.collectionLimit, ...shown, ...(sendAllRuns && { runs: sendAllRuns }) });
   return {
     feature: musicFeature({ service, jobs, requests, choices, searchRate, sendAll, inline }),
     answerInlineSearch: (ctx) => answerInlineSearch(inline, ctx),

@@ -6,8 +6,9 @@
  *
  * Fair to other users: each track is its own queue job, submitted only when the previous one
  * has finished, so a run holds at most one of the user's queue places and one download slot
- * at a time, and other users' requests start between its tracks. One run per user: a second
- * "Send all" while one runs is answered, not started.
+ * at a time, and other users' requests start between its tracks. One run per user, on any
+ * instance (a lease, `sendAllRuns.ts`): a second "Send all" while one runs is answered, not
+ * started.
  *
  * An unsure match (the pipeline's `choose`) is not sent and counted as "no sure match": a
  * run must not leave a choice message per track behind, and guessing would send wrong songs.
@@ -20,6 +21,7 @@ import { stopAllData } from './callbackData.ts';
 import type { RequestOrigin } from './musicRequests.ts';
 import type { JobEnd, MusicJobs } from './musicJobs.ts';
 import { ProgressMessage, type ProgressClock } from './progressMessage.ts';
+import { MemorySendAllRuns, type SendAllRuns } from './sendAllRuns.ts';
 import { sendCachedAudio, type ChatScope } from './telegramSink.ts';
 
 /** One track of a run, as listed. */
@@ -36,6 +38,8 @@ export interface SendAllDeps {
   readonly maxTracks: number;
   readonly progressIntervalMs?: number;
   readonly progressClock?: ProgressClock;
+  /** Who has a run going, for every instance (default: this process's memory). */
+  readonly runs?: SendAllRuns;
 }
 
 /** The short reason a track was not sent, as the summary names it. */
@@ -54,33 +58,54 @@ const REASON: Partial<Record<MusicErrorCode, string>> = {
 const BUSY_WAIT_MS = 10 * 60_000;
 const BUSY_POLL_MS = 1000;
 
+/**
+ * A run's lease lasts this long and is renewed every third of it: an instance that dies
+ * mid-run keeps its user from starting another for at most a minute.
+ */
+const LEASE_MS = 60_000;
+
 interface Run {
+  readonly id: string;
   stopped: boolean;
   jobId?: string;
 }
 
 /** See the module comment. */
 export class SendAll {
+  /** This instance's runs (another instance's are known only by their lease). */
   readonly #runs = new Map<number, Run>();
+  readonly #leases: SendAllRuns;
 
-  constructor(private readonly d: SendAllDeps) {}
-
-  /** True while `userId` has a run going. */
-  running(userId: number): boolean {
-    return this.#runs.has(userId);
+  constructor(private readonly d: SendAllDeps) {
+    this.#leases = d.runs ?? new MemorySendAllRuns();
   }
 
   /**
-   * Starts a run for `origin`'s user; false (nothing started) when one is already going.
-   * Resolves once started: the tracks follow on their own, like single requests.
+   * Starts a run for `origin`'s user; false (nothing started) when one is already going here
+   * or on another instance. Resolves once started: the tracks follow on their own, like
+   * single requests.
    */
-  start(origin: RequestOrigin, tracks: readonly SendAllTrack[]): boolean {
-    if (this.#runs.has(origin.userId)) return false;
-    const run: Run = { stopped: false };
-    this.#runs.set(origin.userId, run);
+  async start(origin: RequestOrigin, tracks: readonly SendAllTrack[]): Promise<boolean> {
+    const { userId } = origin;
+    if (this.#runs.has(userId)) return false;
+    const run: Run = { id: randomUUID(), stopped: false };
+    this.#runs.set(userId, run); // before the await: a second tap on this instance waits for nothing
+    let claimed = false;
+    try {
+      claimed = await this.#leases.claim(userId, run.id, LEASE_MS);
+    } finally {
+      if (!claimed) this.#runs.delete(userId);
+    }
+    if (!claimed) return false;
+    const renew = setInterval(() => void this.#leases.claim(userId, run.id, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
+    renew.unref(); // never what keeps a stopping process alive
     void this.#go(origin, tracks.slice(0, this.d.maxTracks), run)
       .catch((err: unknown) => this.d.service.logger.warn({ err }, 'send all failed'))
-      .finally(() => this.#runs.delete(origin.userId));
+      .finally(() => {
+        clearInterval(renew);
+        this.#runs.delete(userId);
+        void this.#leases.release(userId, run.id).catch(() => undefined);
+      });
     return true;
   }
 

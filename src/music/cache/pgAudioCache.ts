@@ -33,6 +33,14 @@ export const MUSIC_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX choices_created_at ON ${s}.choices (created_at);
     `,
   },
+  {
+    version: 3,
+    name: 'one Send all run per user',
+    // A user's two taps on "Send all" may reach two web instances (src/bot/musicChat/pgSendAllRuns.ts).
+    sql: (s) => `
+      CREATE TABLE ${s}.send_all_runs (user_id bigint PRIMARY KEY, run_id text NOT NULL, lease_until timestamptz NOT NULL);
+    `,
+  },
 ];
 
 /** The schema of the music module's tables. */
