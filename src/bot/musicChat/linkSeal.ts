@@ -34,6 +34,17 @@ export const SealedLinkSchema = z.object({
 });
 export type SealedLink = z.infer<typeof SealedLinkSchema>;
 
+/**
+ * What a store reads back: a sealed link, or a plain one that a bot from before links were
+ * sealed wrote into the same database (jobs and choices in flight during an upgrade still
+ * work). Plain links are read, never written.
+ */
+export const StoredLinkSchema = z.union([
+  SealedLinkSchema,
+  z.object({ url: z.string().min(1).max(2048), original: z.string().max(2048), key: z.string().min(1).max(512) }),
+]);
+export type StoredLink = z.infer<typeof StoredLinkSchema>;
+
 const INFO = 'musicbot: music links in the shared database, v1';
 const Plaintext = z.tuple([z.string().min(1).max(2048), z.string().max(2048)]);
 
@@ -54,7 +65,8 @@ export class LinkSeal {
   }
 
   /** The link back; undefined when the box was altered, moved to another key or sealed under an unknown master key. */
-  open(stored: SealedLink): PlainLink | undefined {
+  open(stored: StoredLink): PlainLink | undefined {
+    if (!('sealed' in stored)) return stored;
     const box = Buffer.from(stored.sealed, 'base64url');
     for (const key of this.#keys) {
       const plain = gcmOpen(key, box, Buffer.from(stored.key));

@@ -16,7 +16,7 @@ import { parseUrl, type MusicLink } from '../../music/links/index.ts';
 import type { Candidate } from '../../music/matcher/index.ts';
 import type { TrackInfo } from '../../music/types.ts';
 import { newChoiceId, type Choice, type ChoiceStore } from './choiceStore.ts';
-import { SealedLinkSchema, type LinkSeal, type SealedLink } from './linkSeal.ts';
+import { StoredLinkSchema, type LinkSeal, type StoredLink } from './linkSeal.ts';
 
 const PLATFORM = z.enum(['spotify', 'yandex', 'youtube', 'soundcloud', 'apple', 'deezer', 'tidal']);
 
@@ -47,8 +47,8 @@ const TrackInfoSchema = z.object({
 }) satisfies z.ZodType<TrackInfo>;
 
 const StoredChoice = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('candidates'), link: SealedLinkSchema, track: TrackInfoSchema, candidates: z.array(CandidateSchema).max(100) }),
-  z.object({ kind: z.literal('collection'), links: z.array(SealedLinkSchema).max(100), names: z.array(z.string()).max(100).optional() }),
+  z.object({ kind: z.literal('candidates'), link: StoredLinkSchema, track: TrackInfoSchema, candidates: z.array(CandidateSchema).max(100) }),
+  z.object({ kind: z.literal('collection'), links: z.array(StoredLinkSchema).max(100), names: z.array(z.string()).max(100).optional() }),
 ]);
 
 /** Options of {@link PgChoiceStore}. */
@@ -97,7 +97,7 @@ export class PgChoiceStore implements ChoiceStore {
     const parsed = StoredChoice.safeParse(rows[0]?.choice);
     if (!parsed.success) return undefined;
     const c = parsed.data;
-    const linkOf = (s: SealedLink) => this.#linkOf(s);
+    const linkOf = (s: StoredLink) => this.#linkOf(s);
     if (c.kind === 'candidates') {
       const link = linkOf(c.link);
       return link && { kind: 'candidates', link, track: c.track, candidates: c.candidates };
@@ -108,7 +108,7 @@ export class PgChoiceStore implements ChoiceStore {
   }
 
   /** A stored link opened and parsed again; undefined when it does not open or no longer parses to its key. */
-  #linkOf(s: SealedLink): MusicLink | undefined {
+  #linkOf(s: StoredLink): MusicLink | undefined {
     const plain = this.#seal.open(s);
     const v = plain && parseUrl(plain.url, plain.original);
     return v?.type === 'link' && v.link.key === s.key ? v.link : undefined;

@@ -21,10 +21,10 @@ import type { MusicJobRunner } from './jobRunner.ts';
 import { z } from 'zod';
 import { ChoiceWhatSchema, MusicJobProgressSchema, MusicJobSchema, type MusicJob } from './musicJob.ts';
 import type { JobAdmission, JobEnd, MusicJobs } from './musicJobs.ts';
-import { SealedLinkSchema, type LinkSeal } from './linkSeal.ts';
+import { StoredLinkSchema, type LinkSeal } from './linkSeal.ts';
 
-/** A {@link MusicJob} as the queue stores it: a link sealed, everything else as is. */
-const StoredMusicJobSchema = MusicJobSchema.extend({ what: z.union([z.object({ link: SealedLinkSchema }), ChoiceWhatSchema]) });
+/** A {@link MusicJob} as the queue stores it: a link sealed (or plain, queued by an older bot), everything else as is. */
+const StoredMusicJobSchema = MusicJobSchema.extend({ what: z.union([z.object({ link: StoredLinkSchema }), ChoiceWhatSchema]) });
 type StoredMusicJob = z.infer<typeof StoredMusicJobSchema>;
 
 /** Settings of {@link PgMusicJobs.open}. */

@@ -44,7 +44,7 @@ interface Backend {
   /** Whether stored rows can be edited behind the store's back (a shared database can). */
   shared: boolean;
   /** Two instances on one storage, and a clock to move. */
-  open(): Promise<{ writer: ChoiceStore; reader: ChoiceStore; age(ms: number): Promise<void>; tamper?(id: string): Promise<void>; stored?(id: string): Promise<string>; readerWith?(keys: Uint8Array[]): ChoiceStore }>;
+  open(): Promise<{ writer: ChoiceStore; reader: ChoiceStore; age(ms: number): Promise<void>; tamper?(id: string): Promise<void>; stored?(id: string): Promise<string>; readerWith?(keys: Uint8Array[]): ChoiceStore; insertRaw?(id: string, row: unknown): Promise<void> }>;
 }
 
 const memory: Backend = {
@@ -71,6 +71,7 @@ const postgres: Backend = {
       writer: new PgChoiceStore(pool, { schema, seal: seal() }),
       reader: new PgChoiceStore(pool, { schema, seal: seal() }),
       readerWith: (keys) => new PgChoiceStore(pool, { schema, seal: new LinkSeal(keys) }),
+      insertRaw: async (id, row) => void (await pool.query(`INSERT INTO ${schema}.choices (id, choice) VALUES ($1, $2)`, [id, JSON.stringify(row)])),
       stored: async (id) => (await pool.query<{ text: string }>(`SELECT choice::text AS text FROM ${schema}.choices WHERE id = $1`, [id])).rows[0]!.text,
       age: async (ms) => void (await pool.query(`UPDATE ${schema}.choices SET created_at = created_at - make_interval(secs => $1::float8 / 1000)`, [ms])),
       // Another version of the bot (or a hand edit) left a link whose key no longer matches.
@@ -122,6 +123,14 @@ for (const backend of [memory, postgres]) {
       const rotated = Buffer.alloc(32, 8);
       assert.equal(await readerWith!([rotated, masterKey]).get(id), collection, 'the old key, now a previous one, still opens');
       assert.is(await readerWith!([rotated]).get(id), undefined, 'without it the choice reads as gone');
+    });
+
+    test('a choice a bot from before sealing wrote (plain links) is still read during an upgrade', async () => {
+      const { reader, insertRaw } = await backend.open();
+      const plain = (l: MusicLink) => ({ url: l.url, original: l.original, key: l.key });
+      const { links, names } = collection as Extract<Choice, { kind: 'collection' }>;
+      await insertRaw!('OldVersion', { kind: 'collection', links: links.map(plain), names });
+      assert.equal(await reader.get('OldVersion'), collection);
     });
   }
 
