@@ -22,6 +22,7 @@ import type { ChoiceStore } from './choiceStore.ts';
 import { errorMessage, isOperatorProblem, type MusicLimits } from './errorText.ts';
 import { InlineTarget } from './inlineTarget.ts';
 import type { JobTarget, MusicJob } from './musicJob.ts';
+import type { PlainLink } from './linkSeal.ts';
 import { ProgressMessage, type ProgressClock } from './progressMessage.ts';
 import { TelegramSink, type ChatScope } from './telegramSink.ts';
 
@@ -165,7 +166,7 @@ export class MusicJobRunner {
 }
 
 /** `link` parsed again where the job runs; the key must be the one the bot parsed. */
-function reparse(link: { url: string; original: string; key: string }): MusicLink {
+function reparse(link: PlainLink): MusicLink {
   const verdict = parseUrl(link.url, link.original);
   if (verdict.type !== 'link' || verdict.link.key !== link.key) throw new MusicError('MUSIC_UNSUPPORTED_LINK', 'the queued link no longer parses to its key');
   return verdict.link;

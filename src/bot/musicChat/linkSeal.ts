@@ -19,16 +19,20 @@ import { hkdfSync } from 'node:crypto';
 import { z } from 'zod';
 import { gcmOpen, gcmSeal } from '../../../eventlog/vault/aesGcm.ts';
 
-/** A link in the clear: enough to parse it again (`parseUrl(url, original)` must give `key`). */
-export interface PlainLink {
-  readonly url: string;
-  readonly original: string;
-  readonly key: string;
-}
+const LinkKey = z.string().min(1).max(512);
+const LinkUrl = z.string().min(1).max(2048);
+const LinkOriginal = z.string().max(2048);
+
+/**
+ * A link in the clear: enough to parse it again (`parseUrl(url, original)` must give `key`).
+ * The shape of a job's link in memory (`musicJob.ts`) and of links an older bot stored.
+ */
+export const PlainLinkSchema = z.object({ url: LinkUrl, original: LinkOriginal, key: LinkKey });
+export type PlainLink = z.infer<typeof PlainLinkSchema>;
 
 /** A link as stored in the shared database. */
 export const SealedLinkSchema = z.object({
-  key: z.string().min(1).max(512),
+  key: LinkKey,
   /** base64url of `iv | ciphertext | tag`; the plaintext is `[url, original]` as JSON. */
   sealed: z.string().regex(/^[A-Za-z0-9_-]+$/).max(8192),
 });
@@ -39,14 +43,11 @@ export type SealedLink = z.infer<typeof SealedLinkSchema>;
  * sealed wrote into the same database (jobs and choices in flight during an upgrade still
  * work). Plain links are read, never written.
  */
-export const StoredLinkSchema = z.union([
-  SealedLinkSchema,
-  z.object({ url: z.string().min(1).max(2048), original: z.string().max(2048), key: z.string().min(1).max(512) }),
-]);
+export const StoredLinkSchema = z.union([SealedLinkSchema, PlainLinkSchema]);
 export type StoredLink = z.infer<typeof StoredLinkSchema>;
 
 const INFO = 'musicbot: music links in the shared database, v1';
-const Plaintext = z.tuple([z.string().min(1).max(2048), z.string().max(2048)]);
+const Plaintext = z.tuple([LinkUrl, LinkOriginal]);
 
 /** Seals and opens {@link SealedLink}s; see the module comment. */
 export class LinkSeal {

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { LOCALES } from '../../i18n/locale.ts';
+import { PlainLinkSchema } from './linkSeal.ts';
 
 /** Telegram's chat and message ids: integers (chat ids of groups are negative). */
 const TgId = z.number().int().safe();
@@ -29,7 +30,7 @@ export const ChoiceWhatSchema = z.object({ choiceId: z.string().regex(/^[A-Za-z0
  * which the worker's parse must give again), or entry `index` of a stored choice.
  */
 export const JobWhatSchema = z.union([
-  z.object({ link: z.object({ url: z.string().min(1).max(2048), original: z.string().max(2048), key: z.string().min(1).max(512) }) }),
+  z.object({ link: PlainLinkSchema }),
   ChoiceWhatSchema,
 ]);
 

@@ -13,12 +13,12 @@
  * A job's link is stored sealed ({@link LinkSeal}): pg-boss keeps payloads in its tables, and a
  * private link's URL is its secret.
  */
+import { z } from 'zod';
 import { MusicError } from '../../music/errors.ts';
 import { PgQueue, type JobOutcome } from '../../queue/pgQueue.ts';
 import { QueueError } from '../../queue/errors.ts';
 import type { QueueLogger } from '../../queue/runtime.ts';
 import type { MusicJobRunner } from './jobRunner.ts';
-import { z } from 'zod';
 import { ChoiceWhatSchema, MusicJobProgressSchema, MusicJobSchema, type MusicJob } from './musicJob.ts';
 import type { JobAdmission, JobEnd, MusicJobs } from './musicJobs.ts';
 import { StoredLinkSchema, type LinkSeal } from './linkSeal.ts';
