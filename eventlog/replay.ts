@@ -88,14 +88,14 @@ interface TargetState {
 }
 
 function stateFor(target: ReplayTarget, rowCacheSize: number): TargetState {
-  const state: TargetState = {
+  const state = {
     target,
-    rows: new Lru(rowCacheSize),
+    rows: new Lru<string, unknown>(rowCacheSize),
     written: target.fresh ? new BloomFilter() : null,
-    inflight: null,
-    pending: undefined as unknown as PendingTable,
+    inflight: null as PendingWrites | null,
   };
-  state.pending = new PendingTable((key) => {
+  // The lookup behind the pending rows: the write in flight, the LRU, the filter, the disk.
+  const pending = new PendingTable((key) => {
     const flying = state.inflight?.get(key);
     if (flying !== undefined) return flying ?? undefined;
     if (state.rows.has(key)) return state.rows.get(key) ?? undefined;
@@ -105,7 +105,7 @@ function stateFor(target: ReplayTarget, rowCacheSize: number): TargetState {
     state.rows.set(key, row);
     return row ?? undefined;
   });
-  return state;
+  return Object.assign(state, { pending });
 }
 
 /**
