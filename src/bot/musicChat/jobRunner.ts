@@ -13,7 +13,7 @@
 import type { Api } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { MusicError, isMusicError } from '../../music/errors.ts';
-import { parseUrl, type MusicLink } from '../../music/links/index.ts';
+import type { MusicLink } from '../../music/links/index.ts';
 import type { MusicService } from '../../music/musicService.ts';
 import type { MusicRequest, MusicSink } from '../../music/pipeline.ts';
 import { translatorFor } from '../i18nMiddleware.ts';
@@ -22,7 +22,7 @@ import type { ChoiceStore } from './choiceStore.ts';
 import { errorMessage, isOperatorProblem, type MusicLimits } from './errorText.ts';
 import { InlineTarget } from './inlineTarget.ts';
 import type { JobTarget, MusicJob } from './musicJob.ts';
-import type { PlainLink } from './linkSeal.ts';
+import { reparseLink, type PlainLink } from './linkSeal.ts';
 import { ProgressMessage, type ProgressClock } from './progressMessage.ts';
 import { TelegramSink, type ChatScope } from './telegramSink.ts';
 
@@ -167,9 +167,9 @@ export class MusicJobRunner {
 
 /** `link` parsed again where the job runs; the key must be the one the bot parsed. */
 function reparse(link: PlainLink): MusicLink {
-  const verdict = parseUrl(link.url, link.original);
-  if (verdict.type !== 'link' || verdict.link.key !== link.key) throw new MusicError('MUSIC_UNSUPPORTED_LINK', 'the queued link no longer parses to its key');
-  return verdict.link;
+  const parsed = reparseLink(link);
+  if (!parsed) throw new MusicError('MUSIC_UNSUPPORTED_LINK', 'the queued link no longer parses to its key');
+  return parsed;
 }
 
 /**

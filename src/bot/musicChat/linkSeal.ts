@@ -18,6 +18,7 @@
 import { hkdfSync } from 'node:crypto';
 import { z } from 'zod';
 import { gcmOpen, gcmSeal } from '../../../eventlog/vault/aesGcm.ts';
+import { parseUrl, type MusicLink } from '../../music/links/index.ts';
 
 const LinkKey = z.string().min(1).max(512);
 const LinkUrl = z.string().min(1).max(2048);
@@ -29,6 +30,15 @@ const LinkOriginal = z.string().max(2048);
  */
 export const PlainLinkSchema = z.object({ url: LinkUrl, original: LinkOriginal, key: LinkKey });
 export type PlainLink = z.infer<typeof PlainLinkSchema>;
+
+/**
+ * `link` parsed again where it is used (a worker, another instance); undefined when it no
+ * longer parses to the key the bot parsed it to (the parser changed meanwhile).
+ */
+export function reparseLink(link: PlainLink): MusicLink | undefined {
+  const verdict = parseUrl(link.url, link.original);
+  return verdict.type === 'link' && verdict.link.key === link.key ? verdict.link : undefined;
+}
 
 /** A link as stored in the shared database. */
 export const SealedLinkSchema = z.object({

@@ -12,11 +12,11 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { quoteIdent } from '../../../eventlog/postgres/index.ts';
-import { parseUrl, type MusicLink } from '../../music/links/index.ts';
+import type { MusicLink } from '../../music/links/index.ts';
 import type { Candidate } from '../../music/matcher/index.ts';
 import type { TrackInfo } from '../../music/types.ts';
 import { newChoiceId, type Choice, type ChoiceStore } from './choiceStore.ts';
-import { StoredLinkSchema, type LinkSeal, type StoredLink } from './linkSeal.ts';
+import { reparseLink, StoredLinkSchema, type LinkSeal, type StoredLink } from './linkSeal.ts';
 
 const PLATFORM = z.enum(['spotify', 'yandex', 'youtube', 'soundcloud', 'apple', 'deezer', 'tidal']);
 
@@ -110,8 +110,7 @@ export class PgChoiceStore implements ChoiceStore {
   /** A stored link opened and parsed again; undefined when it does not open or no longer parses to its key. */
   #linkOf(s: StoredLink): MusicLink | undefined {
     const plain = this.#seal.open(s);
-    const v = plain && parseUrl(plain.url, plain.original);
-    return v?.type === 'link' && v.link.key === s.key ? v.link : undefined;
+    return plain && reparseLink(plain);
   }
 
   /** Deletes expired rows, at most once a minute per instance. */
